@@ -1,0 +1,61 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "soratrack",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "soratrack", targets: ["soratrack"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+    ],
+    targets: [
+        // Build-time host tool and plugin that embed Migrations/*.sql as Swift string literals.
+        .executableTarget(name: "EmbedSQL", path: "Tools/EmbedSQL"),
+        .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["EmbedSQL"],
+                path: "Plugins/EmbedMigrations"),
+        .target(name: "Migrations", path: "Migrations", plugins: ["EmbedMigrations"]),
+
+        .target(name: "VideoAPI", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "JobStore", dependencies: [
+            "VideoAPI", "Migrations",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "SyncEngine", dependencies: [
+            "VideoAPI", "JobStore",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Reports", dependencies: ["JobStore", "VideoAPI"]),
+        .target(name: "VideoSimulator", dependencies: [
+            "VideoAPI",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "soratrack", dependencies: [
+            "VideoAPI", "JobStore", "SyncEngine", "Reports", "VideoSimulator",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .testTarget(name: "VideoAPITests", dependencies: ["VideoAPI"]),
+        .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "VideoAPI"]),
+        .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "JobStore", "VideoAPI"]),
+        .testTarget(name: "VideoSimulatorTests", dependencies: ["VideoSimulator", "VideoAPI"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["VideoSimulator", "JobStore", "VideoAPI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

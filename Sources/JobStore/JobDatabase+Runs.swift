@@ -1,0 +1,30 @@
+import Foundation
+import GRDB
+
+extension JobDatabase {
+    /// Records the start of a run of `command` and returns its id.
+    public func startRun(command: String, at date: Date) throws(StoreError) -> Int64 {
+        try write { db in
+            try db.execute(
+                sql: "INSERT INTO sync_run (command, started_at) VALUES (?, ?)",
+                arguments: [command, Timestamp.milliseconds(date)])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Records how a run ended.
+    public func finishRun(_ id: Int64, counts: SyncRunCounts, exitCode: Int32, at date: Date) throws(StoreError) {
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE sync_run SET finished_at = ?, jobs = ?, attempts = ?, responses = ?, completed = ?,
+                        failed = ?, poll_errors = ?, exit_code = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    Timestamp.milliseconds(date), counts.jobs, counts.attempts, counts.responses, counts.completed,
+                    counts.failed, counts.pollErrors, exitCode, id,
+                ])
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import JobStore
+import Reports
+
+/// `soratrack jobs`: the latest state of each job.
+struct Jobs: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the latest state of each job, newest first.",
+        discussion: """
+            Tables show the main columns; csv, json and ndjson show every column of SPEC §5 \
+            (video_id, status, model, …, polls, phase). A status the tool does not know shows phase unknown.
+
+            Example:
+              soratrack jobs --status failed --since 24h --format csv > failed.csv
+
+            Exit codes: 0 ok, 64 bad flags, 74 no database or database error.
+            """)
+
+    @Option(name: .long, help: "Only jobs in this phase (queued, running, completed, failed, unknown, abandoned, not_found) or with this raw status.")
+    var status: String?
+
+    @Option(name: .long, help: "Only jobs of this model.")
+    var model: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only jobs created at or after this time (ISO 8601, unix seconds, or an age such as 24h).", valueName: "time"))
+    var since: TimeArgument?
+
+    @Option(name: .long, help: ArgumentHelp("Only jobs created before this time.", valueName: "time"))
+    var until: TimeArgument?
+
+    @Option(name: .long, help: "Show at most this many jobs.")
+    var limit: Int?
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() async throws {
+        try await ExitCodes.run {
+            let now = Date()
+            let filter = JobFilter(
+                status: status, model: model, since: since?.date(now: now), until: until?.date(now: now), limit: limit)
+            let jobs = try database.openExisting().jobs(filter)
+            if output.format == .table {
+                try output.print(columns: JobColumns.tableNames, rows: jobs.map(JobColumns.tableCells))
+            } else {
+                try output.print(columns: JobColumns.names, rows: jobs.map(JobColumns.cells))
+            }
+            return 0
+        }
+    }
+}

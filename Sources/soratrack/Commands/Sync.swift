@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import JobStore
+import SyncEngine
+
+/// `soratrack sync`: the cron entry point.
+struct Sync: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-poll every tracked job that is not finished, once, and record every attempt.",
+        discussion: """
+            Takes an exclusive lock beside the database (a second sync or watch exits 75 at once), ends \
+            jobs older than --give-up-after as abandoned, polls the rest with --concurrency requests in \
+            flight (each with --retries retries on 408/409/429/5xx and transport errors), records every \
+            response in its own transaction, and prints one summary line.
+
+            Example (crontab, every 5 minutes):
+              */5 * * * * soratrack sync --quiet --api-key-file ~/.config/soratrack/key --max-duration 4m
+
+            Exit codes: 0 ok, 1 some polls failed after retries, 69 API unreachable, 73 cannot create the \
+            database, 74 database error, 75 another sync holds the lock, 77 missing or rejected API key, \
+            78 newer database schema or bad base URL.
+            """)
+
+    @Option(name: .long, help: "Requests in flight at once.")
+    var concurrency = 8
+
+    @Option(name: .long, help: ArgumentHelp("Stop launching requests after this long, e.g. 4m.", valueName: "duration"))
+    var maxDuration: HumanDuration?
+
+    @Option(name: .long, help: ArgumentHelp("End jobs not finished this long after creation as abandoned.", valueName: "duration"))
+    var giveUpAfter = HumanDuration(.seconds(24 * 3600), text: "24h")
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var api: APIOptions
+    @OptionGroup var log: LogOptions
+
+    func validate() throws {
+        guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 256") }
+    }
+
+    func run() async throws {
+        try await ExitCodes.run {
+            try await api.withClient(maxConnections: concurrency) { client in
+                let lock = try SyncLock(databasePath: database.path)
+                let db = try database.open()
+                let engine = SyncEngine(database: db, client: client, logger: log.makeLogger(label: "soratrack.sync"))
+                let options = SyncOptions(concurrency: concurrency, maxDuration: maxDuration?.duration, giveUpAfter: giveUpAfter.duration)
+                let summary = try await engine.sync(options)
+                withExtendedLifetime(lock) {}
+                return try summary.conclude(prefix: "sync: ", quiet: log.quiet)
+            }
+        }
+    }
+}

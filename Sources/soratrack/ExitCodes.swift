@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import JobStore
+import Reports
+import SyncEngine
+import VideoAPI
+
+/// The one place where errors become exit codes (SPEC §6) and one line on stderr.
+enum ExitCodes {
+    static let partial: Int32 = 1
+    static let usage: Int32 = 64
+    static let dataError: Int32 = 65
+    static let unavailable: Int32 = 69
+    static let cannotCreate: Int32 = 73
+    static let ioError: Int32 = 74
+    static let locked: Int32 = 75
+    static let noPermission: Int32 = 77
+    static let config: Int32 = 78
+
+    /// The exit code for an error.
+    static func code(for error: any Error) -> Int32 {
+        switch error {
+        case let error as StoreError:
+            switch error {
+            case .cannotCreate: return cannotCreate
+            case .newerSchema: return config
+            case .unknownJob: return dataError
+            case .missing, .notADatabase, .io: return ioError
+            }
+        case let error as ConfigError:
+            switch error {
+            case .missingAPIKey, .unreadableKeyFile: return noPermission
+            case .badBaseURL: return config
+            }
+        case let error as SyncLockError:
+            switch error {
+            case .held: return locked
+            case .cannotCreate: return cannotCreate
+            }
+        case let error as SyncFailure:
+            switch error {
+            case .rejectedKey: return noPermission
+            case .unreachable: return unavailable
+            }
+        case is InputError, is VideoIDError: return dataError
+        case is OutputError: return ioError
+        case let error as VideoAPIError:
+            switch error {
+            case .http(let status, _, _) where status == 401 || status == 403: return noPermission
+            case .transport: return unavailable
+            case .invalidBaseURL: return config
+            default: return partial
+            }
+        default: return partial
+        }
+    }
+
+    /// Runs a command body; an error prints one line on stderr and exits with its code.
+    static func run(_ body: () async throws -> Int32) async throws {
+        let status: Int32
+        do {
+            status = try await body()
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("soratrack: \(error)\n".utf8))
+            throw ExitCode(code(for: error))
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}

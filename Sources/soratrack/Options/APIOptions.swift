@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import VideoAPI
+
+/// Where the API is and how to authenticate; the key itself is never a command-line value.
+struct APIOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("API base URL (env SORATRACK_BASE_URL, then COMETAPI_BASE_URL; default https://api.cometapi.com/v1).", valueName: "url"))
+    var baseURL: String?
+
+    @Option(name: .long, help: ArgumentHelp("File holding the API key (else env SORATRACK_API_KEY, then COMETAPI_KEY).", valueName: "path"))
+    var apiKeyFile: String?
+
+    @Option(name: .long, help: "Retries after a failed attempt (408, 409, 429, 5xx, transport errors).")
+    var retries: Int = 2
+
+    @Option(name: .long, help: ArgumentHelp("Timeout of one request, e.g. 30s.", valueName: "duration"))
+    var timeout: HumanDuration = HumanDuration(.seconds(30), text: "30s")
+
+    static let defaultBaseURL = "https://api.cometapi.com/v1"
+
+    func validate() throws {
+        guard retries >= 0, retries <= 10 else { throw ValidationError("--retries must be between 0 and 10") }
+        guard timeout.duration > .zero else { throw ValidationError("--timeout must be more than 0") }
+    }
+
+    /// The base URL after flags, environment and default, validated.
+    func resolvedBaseURL() throws -> URL {
+        let environment = ProcessInfo.processInfo.environment
+        let text = [baseURL, environment["SORATRACK_BASE_URL"], environment["COMETAPI_BASE_URL"]]
+            .compactMap { $0 }.first { !$0.isEmpty } ?? Self.defaultBaseURL
+        do {
+            return try VideoAPIClient.validatedBaseURL(text)
+        } catch {
+            throw ConfigError.badBaseURL("\(error)")
+        }
+    }
+
+    /// The API key from the key file or the environment.
+    func resolvedAPIKey() throws -> String {
+        if let apiKeyFile {
+            let data: Data
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: apiKeyFile))
+            } catch {
+                throw ConfigError.unreadableKeyFile(path: apiKeyFile, reason: "no such file or not readable")
+            }
+            let key = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !key.isEmpty, !key.contains(where: \.isNewline) else {
+                throw ConfigError.unreadableKeyFile(path: apiKeyFile, reason: "the file must hold the key alone on one line")
+            }
+            return key
+        }
+        let environment = ProcessInfo.processInfo.environment
+        for name in ["SORATRACK_API_KEY", "COMETAPI_KEY"] {
+            if let key = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !key.isEmpty { return key }
+        }
+        throw ConfigError.missingAPIKey
+    }
+
+    /// Runs `body` with a client for the configured API (configuration checked first), then closes its connections.
+    func withClient<T>(maxConnections: Int, _ body: (VideoAPIClient) async throws -> T) async throws -> T {
+        let baseURL = try resolvedBaseURL()
+        let key = try resolvedAPIKey()
+        let http = LiveHTTP(maxConnections: maxConnections)
+        let client = VideoAPIClient(
+            baseURL: baseURL, apiKey: key, transport: http.transport,
+            policy: RetryPolicy(maxRetries: retries), timeout: timeout.duration)
+        do {
+            let result = try await body(client)
+            await http.shutdown()
+            return result
+        } catch {
+            await http.shutdown()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/// Configuration problems found before any work starts.
+enum ConfigError: Error, CustomStringConvertible {
+    /// No API key in the key file or the environment.
+    case missingAPIKey
+    /// The key file could not be read or is empty.
+    case unreadableKeyFile(path: String, reason: String)
+    /// The base URL is not an http(s) URL.
+    case badBaseURL(String)
+
+    var description: String {
+        switch self {
+        case .missingAPIKey:
+            return "no API key: put it in a file with mode 0600 and pass --api-key-file PATH, or set SORATRACK_API_KEY (or COMETAPI_KEY)"
+        case .unreadableKeyFile(let path, let reason):
+            return "cannot read the API key from \(path): \(reason)"
+        case .badBaseURL(let reason):
+            return "bad base URL: \(reason) (set --base-url or SORATRACK_BASE_URL, e.g. https://api.cometapi.com/v1)"
+        }
+    }
+}

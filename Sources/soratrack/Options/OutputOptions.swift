@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Reports
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// `--format` and `--no-header`, shared by every command that prints rows.
+struct OutputOptions: ParsableArguments {
+    @Option(name: .long, help: "Output format: table, csv, json or ndjson.")
+    var format: OutputFormat = .table
+
+    @Flag(name: .long, help: "Leave out the CSV header row.")
+    var noHeader = false
+
+    /// Standard output, with colour only on a terminal and never with NO_COLOR set.
+    func makeSink() -> (OutputSink, OutputStyle) {
+        let sink = OutputSink.standardOutput()
+        let environment = ProcessInfo.processInfo.environment
+        let colour = sink.isTerminal && environment["NO_COLOR"].map(\.isEmpty) ?? true
+        var width: Int? = nil
+        if sink.isTerminal {
+            var size = winsize()
+            if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { width = Int(size.ws_col) }
+        }
+        return (sink, OutputStyle(header: !noHeader, colour: colour, width: width))
+    }
+
+    /// Prints rows in the chosen format.
+    func print(columns: [String], rows: [[Cell]]) throws {
+        let (sink, style) = makeSink()
+        let writer = try makeRowWriter(format, columns: columns, sink: sink, style: style)
+        for row in rows { try writer.write(row) }
+        try writer.finish()
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `soratrack` command: a persistent SQL history of video-generation jobs.
+@main
+struct Soratrack: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "soratrack",
+        abstract: "Keep a persistent SQLite history of video-generation jobs (Sora and other /v1/videos APIs).",
+        version: "0.1.0",
+        subcommands: [Track.self, Untrack.self, Sync.self, Jobs.self, Show.self, Simulate.self]
+    )
+}
