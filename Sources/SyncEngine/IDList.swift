@@ -33,7 +33,7 @@ public enum IDList {
             return
         }
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
             if rawLine.utf8.count > maxLineBytes {
                 problems.append("\(name) line \(lineNumber): longer than \(maxLineBytes) bytes")

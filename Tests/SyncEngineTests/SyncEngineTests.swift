@@ -1,0 +1,146 @@
+import Foundation
+import JobStore
+import SyncEngine
+import Testing
+import VideoAPI
+
+@Suite("Sync engine")
+struct SyncEngineTests {
+    let path = NSTemporaryDirectory() + "soratrack-sync-\(UUID().uuidString).sqlite"
+
+    func database(tracking ids: [String]) throws -> JobDatabase {
+        let db = try JobDatabase(path: path)
+        _ = try db.track(ids.map { try VideoID(validating: $0) }, label: nil, at: Date(timeIntervalSince1970: 1_773_300_000))
+        return db
+    }
+
+    func cleanUp() {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    @Test("a 429 with retry-after-ms is retried after that wait, and both responses are recorded")
+    func retriesAfterRateLimit() async throws {
+        defer { cleanUp() }
+        let api = ScriptedAPI()
+        api.script("video_a", [
+            .json(429, #"{"error":{"message":"Too many requests","type":"rate_limit_error","param":null,"code":"rate_limit_exceeded"}}"#, headers: [("retry-after-ms", "1500")]),
+            .json(200, ScriptedAPI.video("video_a", "in_progress", progress: 30)),
+        ])
+        let db = try database(tracking: ["video_a"])
+        let summary = try await SyncEngine(database: db, client: api.client(), clock: api.clock).sync(SyncOptions())
+        #expect(api.sleeps == [.milliseconds(1500)])
+        #expect(summary.counts.attempts == 2 && summary.counts.responses == 2 && summary.exitCode == 0)
+        let snapshots = try db.snapshots(of: VideoID(validating: "video_a"))
+        #expect(snapshots.map(\.httpStatus) == [429, 200])
+        #expect(snapshots[0].errorCode == "rate_limit_exceeded" && snapshots[0].pollError != nil)
+        #expect(snapshots.map(\.requestID) == ["req_1", "req_2"])
+        #expect(try db.job(VideoID(validating: "video_a"))?.progress == 30)
+    }
+
+    @Test("every open job is polled once and finished jobs are not polled again")
+    func pollsOpenJobsOnce() async throws {
+        defer { cleanUp() }
+        let api = ScriptedAPI { id in .json(200, ScriptedAPI.video(id, id.hasSuffix("done") ? "completed" : "queued")) }
+        let db = try database(tracking: ["video_1", "video_2", "video_3done"])
+        let engine = SyncEngine(database: db, client: api.client(), clock: api.clock)
+        let first = try await engine.sync(SyncOptions())
+        #expect(first.counts.jobs == 3 && first.counts.completed == 1 && first.stillOpen == 2)
+        let second = try await engine.sync(SyncOptions())
+        #expect(second.counts.jobs == 2)
+        #expect(api.requests.filter { $0.hasSuffix("video_3done") }.count == 1)
+        #expect(try db.counts().runs == 2)
+    }
+
+    @Test("a 401 stops the run at once: no request after it, exit 77")
+    func unauthorizedStops() async throws {
+        defer { cleanUp() }
+        let api = ScriptedAPI { _ in .json(401, #"{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}"#) }
+        let db = try database(tracking: (1...20).map { "video_\($0)" })
+        let summary = try await SyncEngine(database: db, client: api.client(), clock: api.clock).sync(SyncOptions(concurrency: 1))
+        #expect(api.requests.count == 1)
+        #expect(summary.authFailure != nil && summary.exitCode == 77 && summary.skipped == 19)
+        #expect(try db.counts().snapshots == 1)
+    }
+
+    @Test("when nothing answers the run is unreachable (69) and every attempt is recorded with no status")
+    func unreachable() async throws {
+        defer { cleanUp() }
+        let api = ScriptedAPI { _ in .unreachable }
+        let db = try database(tracking: ["video_1", "video_2"])
+        let summary = try await SyncEngine(database: db, client: api.client(), clock: api.clock).sync(SyncOptions())
+        #expect(summary.unreachable && summary.exitCode == 69)
+        #expect(summary.counts.attempts == 6 && api.requests.count == 6)
+        let snapshots = try db.snapshots(of: VideoID(validating: "video_1"))
+        #expect(snapshots.count == 3 && snapshots.allSatisfy { $0.httpStatus == nil && $0.pollError != nil })
+    }
+
+    @Test("a job that still fails after its retries makes the run partial (exit 1); the others are recorded")
+    func partialFailure() async throws {
+        defer { cleanUp() }
+        let api = ScriptedAPI { id in
+            id == "video_bad"
+                ? .json(503, #"{"error":{"message":"busy","type":"comet_api_error","code":""}}"#)
+                : .json(200, ScriptedAPI.video(id, "completed"))
+        }
+        let db = try database(tracking: ["video_ok", "video_bad"])
+        let summary = try await SyncEngine(database: db, client: api.client(), clock: api.clock).sync(SyncOptions())
+        #expect(summary.exitCode == 1 && summary.counts.pollErrors == 1 && summary.counts.completed == 1)
+        #expect(try db.snapshots(of: VideoID(validating: "video_bad")).count == 3)
+    }
+
+    @Test("no more than --concurrency requests are in flight")
+    func boundedConcurrency() async throws {
+        defer { cleanUp() }
+        let api = ScriptedAPI { id in .json(200, ScriptedAPI.video(id, "queued")) }
+        let db = try database(tracking: (1...50).map { "video_\($0)" })
+        let summary = try await SyncEngine(database: db, client: api.client(), clock: api.clock).sync(SyncOptions(concurrency: 3))
+        #expect(summary.counts.jobs == 50 && api.requests.count == 50)
+        #expect(api.maxInFlight <= 3)
+    }
+
+    @Test("--max-duration stops launching requests; the rest are left for the next run")
+    func maxDuration() async throws {
+        defer { cleanUp() }
+        let api = ScriptedAPI { id in .json(200, ScriptedAPI.video(id, "queued")) }
+        api.setRequestCost(.seconds(1))
+        let db = try database(tracking: (1...10).map { "video_\($0)" })
+        let summary = try await SyncEngine(database: db, client: api.client(), clock: api.clock)
+            .sync(SyncOptions(concurrency: 1, maxDuration: .milliseconds(3500)))
+        #expect(summary.counts.jobs == 4 && summary.skipped == 6 && summary.deadlineReached)
+        #expect(summary.exitCode == 0)
+    }
+
+    @Test("jobs past the give-up age are abandoned without a request")
+    func abandons() async throws {
+        defer { cleanUp() }
+        let api = ScriptedAPI { id in .json(200, ScriptedAPI.video(id, "queued")) }
+        let db = try database(tracking: ["video_1"])
+        api.setRequestCost(.zero)
+        let clock = APIClock(now: { Date(timeIntervalSince1970: 1_773_300_000 + 2 * 86400) }, sleep: { _ in })
+        let summary = try await SyncEngine(database: db, client: api.client(), clock: clock).sync(SyncOptions())
+        #expect(summary.abandoned == 1 && summary.counts.jobs == 0 && api.requests.isEmpty)
+        #expect(try db.job(VideoID(validating: "video_1"))?.status == "abandoned")
+    }
+
+    @Test("three 404 answers over three runs end the job as not_found")
+    func notFoundAfterThreeRuns() async throws {
+        defer { cleanUp() }
+        let api = ScriptedAPI()
+        let db = try database(tracking: ["video_gone"])
+        let engine = SyncEngine(database: db, client: api.client(), clock: api.clock)
+        var last = SyncSummary()
+        for _ in 0..<3 { last = try await engine.sync(SyncOptions()) }
+        #expect(last.notFound == 1 && last.stillOpen == 0)
+        #expect(api.requests.count == 3)  // a 404 is not retried
+    }
+
+    @Test("the API key never reaches the database")
+    func keyNotStored() async throws {
+        defer { cleanUp() }
+        let api = ScriptedAPI { _ in .json(500, "<html><title>500 Internal</title></html>") }
+        let db = try database(tracking: ["video_1"])
+        _ = try await SyncEngine(database: db, client: api.client(), clock: api.clock).sync(SyncOptions())
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path)) + ((try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) ?? Data())
+        #expect(bytes.range(of: Data("sk-test-secret".utf8)) == nil)
+    }
+}
