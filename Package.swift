@@ -51,7 +51,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        .testTarget(name: "VideoAPITests", dependencies: ["VideoAPI"]),
+        .testTarget(name: "VideoAPITests", dependencies: [
+            "VideoAPI",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "VideoAPI"]),
         .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "JobStore", "VideoAPI"]),
         .testTarget(name: "VideoSimulatorTests", dependencies: ["VideoSimulator", "VideoAPI"]),

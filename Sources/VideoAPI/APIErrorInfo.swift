@@ -1,0 +1,92 @@
+import Foundation
+
+/// The error object inside a failed video (`{"code","message"}`), or an HTTP error body.
+public struct APIErrorInfo: Sendable, Equatable {
+    /// Machine-readable code such as `model_not_found`; an empty code is nil.
+    public var code: String?
+    /// Human-readable explanation.
+    public var message: String?
+    /// Error class such as `invalid_request_error` or `comet_api_error`.
+    public var type: String?
+    /// The request parameter at fault; an empty param is nil.
+    public var param: String?
+
+    /// Creates an error description; empty strings are stored as nil.
+    public init(code: String? = nil, message: String? = nil, type: String? = nil, param: String? = nil) {
+        self.code = Self.nonEmpty(code)
+        self.message = Self.nonEmpty(message)
+        self.type = Self.nonEmpty(type)
+        self.param = Self.nonEmpty(param)
+    }
+
+    /// Parses an error body: OpenAI envelope, CometAPI variants, bare `{code,message}`, `"error": "text"`, HTML pages or plain text; nil for an empty body.
+    public static func parse(body: Data, contentType: String?) -> APIErrorInfo? {
+        guard body.contains(where: { !Self.isSpace($0) }) else { return nil }
+        if let json = try? JSONValue.parse(body), let info = from(json: json) {
+            return info
+        }
+        let text = String(decoding: body.prefix(64 * 1024), as: UTF8.self)
+        if BodyText.isHTML(text, contentType: contentType) {
+            return APIErrorInfo(message: BodyText.htmlSummary(text))
+        }
+        return APIErrorInfo(message: BodyText.excerpt(text))
+    }
+
+    /// Parses an error body given as bytes, by the same rules as the `Data` form.
+    public static func parse(body: [UInt8], contentType: String?) -> APIErrorInfo? {
+        parse(body: Data(body), contentType: contentType)
+    }
+
+    /// One readable line: "model_not_found: no available channel …" or just the message.
+    public var summary: String {
+        let text = message.map(BodyText.oneLine)
+        switch (code, text) {
+        case let (code?, text?): return "\(code): \(text)"
+        case let (nil, text?): return text
+        case let (code?, nil): return code
+        case (nil, nil): return type ?? "no details given"
+        }
+    }
+
+    /// The error of a video, or a whole error body, from parsed JSON; nil when it says nothing.
+    static func from(json: JSONValue) -> APIErrorInfo? {
+        switch json {
+        case .string(let text):
+            return nonEmpty(text).map { APIErrorInfo(message: $0) }
+        case .object(let members):
+            if let inner = members["error"] {
+                switch inner {
+                case .object: if let info = fields(of: inner) { return info }
+                case .string(let text): if let text = nonEmpty(text) { return APIErrorInfo(message: text, type: members["type"]?.stringValue) }
+                default: break
+                }
+            }
+            if let info = fields(of: json) { return info }
+            if let detail = members["detail"]?.textValue ?? members["msg"]?.textValue {
+                return nonEmpty(detail).map { APIErrorInfo(message: $0) }
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    /// Reads `code`, `message`, `type`, `param` from one object; nil when none is set.
+    private static func fields(of object: JSONValue) -> APIErrorInfo? {
+        let info = APIErrorInfo(
+            code: object["code"]?.textValue,
+            message: object["message"]?.textValue,
+            type: object["type"]?.stringValue,
+            param: object["param"]?.textValue)
+        return info.code == nil && info.message == nil ? nil : info
+    }
+
+    private static func nonEmpty(_ text: String?) -> String? {
+        guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        return text
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+}
