@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "soratrack",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "soratrack", targets: ["soratrack"]),
     ],
@@ -11,7 +11,6 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
     ],
@@ -38,8 +37,6 @@ let package = Package(
         ]),
         .target(name: "Reports", dependencies: ["JobStore", "VideoAPI"]),
         .target(name: "VideoSimulator", dependencies: [
-            "VideoAPI",
-            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -51,6 +48,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Fills a database with a large synthetic history for benchmarks (not installed).
+        .executableTarget(name: "soratrack-seed", dependencies: ["JobStore", "VideoAPI"], path: "bench/Seed"),
+
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "JobStore", "VideoAPI"]),
         .testTarget(name: "VideoAPITests", dependencies: [
             "VideoAPI",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

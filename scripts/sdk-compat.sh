@@ -6,7 +6,7 @@ binary=$1
 python=$2
 key=sk-sim-compat
 out=$(mktemp)
-"$binary" simulate --port 0 --speed 0 --seed 11 --api-key "$key" >"$out" 2>&1 &
+"$binary" simulate --port 0 --speed 0 --seed 11 --failure-rate 0.5 --api-key "$key" >"$out" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -f "$out"' EXIT
 for _ in $(seq 1 200); do

@@ -1,0 +1,108 @@
+import NIOCore
+import NIOHTTP1
+
+/// One client connection: gathers each request, asks the API for its response, writes it, and logs it
+/// once the write has succeeded.
+final class HTTPConnection: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// Larger bodies are answered with 413 (reference images are at most 20 MB).
+    static let maximumBodyBytes = 64 << 20
+
+    private let api: SimulatedAPI
+    private let connections: OpenConnections
+    private var head: HTTPRequestHead?
+    private var body: [UInt8] = []
+    private var bodyTooLarge = false
+    private var isOpen = true
+
+    init(api: SimulatedAPI, connections: OpenConnections) {
+        self.api = api
+        self.connections = connections
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        connections.insert(context.channel)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        isOpen = false
+        connections.remove(context.channel)
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            body.removeAll(keepingCapacity: true)
+            bodyTooLarge = false
+            // Clients that announce a body with `Expect: 100-continue` wait for this before sending it.
+            if head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                let informational = HTTPResponseHead(version: head.version, status: .continue)
+                context.writeAndFlush(wrapOutboundOut(.head(informational)), promise: nil)
+            }
+        case .body(let chunk):
+            if body.count + chunk.readableBytes > HTTPConnection.maximumBodyBytes {
+                bodyTooLarge = true
+            } else {
+                body.append(contentsOf: chunk.readableBytesView)
+            }
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            respond(to: head, context: context)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
+        let request = SimulatorRequest(
+            method: head.method.rawValue,
+            target: head.uri,
+            headers: head.headers.map { ($0.name, $0.value) },
+            body: body,
+            bodyTooLarge: bodyTooLarge
+        )
+        body.removeAll(keepingCapacity: false)
+        let response = api.reply(to: request)
+        if response.delay > .zero {
+            context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(response.delay)) {
+                self.write(response, for: request, head: head, context: context)
+            }
+        } else {
+            write(response, for: request, head: head, context: context)
+        }
+    }
+
+    private func write(
+        _ response: SimulatorResponse, for request: SimulatorRequest, head: HTTPRequestHead, context: ChannelHandlerContext
+    ) {
+        guard isOpen else { return }
+        let keepAlive = head.isKeepAlive
+        var headers = HTTPHeaders()
+        for (name, value) in response.headers { headers.add(name: name, value: value) }
+        if !keepAlive {
+            headers.replaceOrAdd(name: "connection", value: "close")
+        } else if head.version.minor == 0 {
+            headers.replaceOrAdd(name: "connection", value: "keep-alive")
+        }
+        let status = HTTPResponseStatus(statusCode: response.status)
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))),
+                      promise: nil)
+        if !response.body.isEmpty {
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))),
+                          promise: nil)
+        }
+        let api = self.api
+        // Logged after the write succeeded: the bytes have left the process.
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { result in
+            if case .success = result { api.record(response, for: request) }
+            if !keepAlive { context.close(promise: nil) }
+        }
+    }
+}

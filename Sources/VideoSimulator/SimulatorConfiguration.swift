@@ -1,0 +1,56 @@
+import Foundation
+
+/// Settings of a simulator run.
+public struct SimulatorConfiguration: Sendable {
+    /// Determinism: the same seed, requests and clock steps give the same ids, plans and request ids.
+    public var seed: UInt64 = 1
+    /// Virtual seconds per real second; 0 means the clock only moves through `advance(by:)`.
+    public var speed: Double = 1
+    /// When nil, any non-empty Bearer token is accepted; otherwise the token must match exactly.
+    public var apiKey: String? = nil
+    /// Delay added before every response.
+    public var latency: Duration = .zero
+    /// Share of created jobs that end `failed` (decided per job from the seed).
+    public var failureRate: Double = 0.15
+    /// When set, retrieve responses for non-terminal jobs carry `openai-poll-after-ms` with this value.
+    public var pollAfterMs: Int? = nil
+    /// The virtual clock's reading at start.
+    public var startTime: Date = Date()
+
+    /// Settings with every default.
+    public init() {}
+
+    /// Settings with the given values; every argument has the default of the plain `init()`.
+    public init(
+        seed: UInt64 = 1,
+        speed: Double = 1,
+        apiKey: String? = nil,
+        latency: Duration = .zero,
+        failureRate: Double = 0.15,
+        pollAfterMs: Int? = nil,
+        startTime: Date = Date()
+    ) {
+        self.seed = seed
+        self.speed = speed
+        self.apiKey = apiKey
+        self.latency = latency
+        self.failureRate = failureRate
+        self.pollAfterMs = pollAfterMs
+        self.startTime = startTime
+    }
+
+    /// Parses a latency such as `200ms`, `1.5s`, `2m` or a bare number of seconds; nil when malformed or negative.
+    public static func parseLatency(_ text: String) -> Duration? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        var number = Substring(trimmed)
+        var scale = 1.0
+        for unit in units where trimmed.hasSuffix(unit.suffix) {
+            number = trimmed.dropLast(unit.suffix.count)
+            scale = unit.seconds
+            break
+        }
+        guard let value = Double(number), value.isFinite, value >= 0 else { return nil }
+        return .nanoseconds(Int64((value * scale * 1e9).rounded()))
+    }
+}
