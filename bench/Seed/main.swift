@@ -1,0 +1,1 @@
+print("seed: not written yet")
