@@ -7,7 +7,7 @@ PYTHON := $(VENV)/bin/python
 BIN_DEBUG := .build/debug/soratrack
 SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
 
-.PHONY: all deps build test unit-tests sdk-compat demo install bench clean
+.PHONY: all deps build test sdk-compat demo install release bench clean
 
 all: build
 
@@ -26,6 +26,34 @@ $(VENV)/.installed: scripts/requirements-sdk.txt
 
 build: deps
 	$(SWIFT) build --product soratrack
+
+## demo: build, then run the whole tool on the built-in simulator (no API key needed).
+demo: build
+	$(BIN_DEBUG) demo
+
+## release: an optimised binary with the Swift standard library linked in (only libsqlite3 stays dynamic).
+RELEASE_DIR := .build-release
+BIN_RELEASE := $(RELEASE_DIR)/release/soratrack
+release: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product soratrack --scratch-path $(RELEASE_DIR)
+
+## install: the release binary, shell completions (bash, zsh, fish) and a man page under PREFIX.
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d \
+		$(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BIN_RELEASE) $(DESTDIR)$(PREFIX)/bin/soratrack
+	strip $(DESTDIR)$(PREFIX)/bin/soratrack 2>/dev/null || true
+	$(BIN_RELEASE) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/soratrack
+	$(BIN_RELEASE) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_soratrack
+	$(BIN_RELEASE) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/soratrack.fish
+	@if $(SWIFT) package --scratch-path $(RELEASE_DIR) plugin --list 2>/dev/null | grep -q generate-manual; then \
+		$(SWIFT) package --scratch-path $(RELEASE_DIR) --allow-writing-to-directory $(RELEASE_DIR)/man \
+			generate-manual --product soratrack --output-directory $(RELEASE_DIR)/man >/dev/null && \
+		install -m 644 $(RELEASE_DIR)/man/soratrack.1 $(DESTDIR)$(PREFIX)/share/man/man1/soratrack.1 || \
+		echo "(man page skipped: the manual generator failed)"; \
+	fi
+	@echo "installed $(DESTDIR)$(PREFIX)/bin/soratrack"
 
 ## test: unit, store, sync and end-to-end tests, then the official SDK against the simulator.
 test: deps $(VENV)/.installed

@@ -42,8 +42,10 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The embedded demo: simulator + sync passes + reports, in one process.
+        .target(name: "Demo", dependencies: ["VideoSimulator", "SyncEngine", "JobStore", "Reports", "VideoAPI"]),
         .executableTarget(name: "soratrack", dependencies: [
-            "VideoAPI", "JobStore", "SyncEngine", "Reports", "VideoSimulator",
+            "VideoAPI", "JobStore", "SyncEngine", "Reports", "VideoSimulator", "Demo",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -36,7 +36,7 @@ public struct SyncEngine: Sendable {
         let deadline = options.maxDuration.map { start.addingTimeInterval($0.seconds) }
         let tally = SharedTally(Tally(total: ids.count))
         do {
-            try await pollAll(ids, options: options, deadline: deadline, runID: runID, tally: tally, progress: progress)
+            try await pollAll(ids, options: options, deadline: deadline, runID: runID, tally: tally, stop: nil, progress: progress)
         } catch {
             let storeError = (error as? StoreError) ?? .io(path: database.path, reason: "\(error)")
             try? database.finishRun(runID, counts: tally.withLock { $0.counts }, exitCode: 74, at: clock.now())
@@ -50,8 +50,8 @@ public struct SyncEngine: Sendable {
         return summary
     }
 
-    private func pollAll(
-        _ ids: [VideoID], options: SyncOptions, deadline: Date?, runID: Int64, tally: SharedTally,
+    func pollAll(
+        _ ids: [VideoID], options: SyncOptions, deadline: Date?, runID: Int64, tally: SharedTally, stop: StopSignal?,
         progress: (@Sendable (SyncProgress) -> Void)?
     ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -59,6 +59,7 @@ public struct SyncEngine: Sendable {
             var inFlight = 0
             func mayLaunch() -> Bool {
                 if tally.withLock({ $0.summary.authFailure != nil }) { return false }
+                if let stop, stop.isStopped { return false }
                 if let deadline, clock.now() >= deadline {
                     tally.withLock { $0.summary.deadlineReached = true }
                     return false
@@ -116,7 +117,7 @@ final class SharedTally: Sendable {
 struct Tally: Sendable {
     var summary = SyncSummary()
     var done = 0
-    let total: Int
+    var total: Int
 
     init(total: Int) { self.total = total }
 

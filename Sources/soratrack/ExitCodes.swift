@@ -4,6 +4,7 @@ import JobStore
 import Reports
 import SyncEngine
 import VideoAPI
+import VideoSimulator
 
 /// The one place where errors become exit codes (SPEC §6) and one line on stderr.
 enum ExitCodes {
@@ -42,8 +43,13 @@ enum ExitCodes {
             case .rejectedKey: return noPermission
             case .unreachable: return unavailable
             }
-        case is InputError, is VideoIDError: return dataError
+        case is InputError, is VideoIDError, is ScenarioError: return dataError
         case is OutputError: return ioError
+        case let error as OutputFileError:
+            switch error {
+            case .cannotCreate: return cannotCreate
+            case .cannotWrite: return ioError
+            }
         case let error as VideoAPIError:
             switch error {
             case .http(let status, _, _) where status == 401 || status == 403: return noPermission

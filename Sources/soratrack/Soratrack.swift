@@ -7,6 +7,6 @@ struct Soratrack: AsyncParsableCommand {
         commandName: "soratrack",
         abstract: "Keep a persistent SQLite history of video-generation jobs (Sora and other /v1/videos APIs).",
         version: "0.1.0",
-        subcommands: [Track.self, Untrack.self, Sync.self, Jobs.self, Show.self, Simulate.self]
+        subcommands: [Track.self, Untrack.self, Sync.self, Jobs.self, Show.self, Watch.self, Simulate.self, DemoCommand.self]
     )
 }

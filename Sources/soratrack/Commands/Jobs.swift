@@ -23,15 +23,10 @@ struct Jobs: AsyncParsableCommand {
     @Option(name: .long, help: "Only jobs of this model.")
     var model: String?
 
-    @Option(name: .long, help: ArgumentHelp("Only jobs created at or after this time (ISO 8601, unix seconds, or an age such as 24h).", valueName: "time"))
-    var since: TimeArgument?
-
-    @Option(name: .long, help: ArgumentHelp("Only jobs created before this time.", valueName: "time"))
-    var until: TimeArgument?
-
     @Option(name: .long, help: "Show at most this many jobs.")
     var limit: Int?
 
+    @OptionGroup var time: TimeWindowOptions
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
@@ -41,9 +36,10 @@ struct Jobs: AsyncParsableCommand {
 
     func run() async throws {
         try await ExitCodes.run {
-            let now = Date()
+            let window = time.resolve().window
             let filter = JobFilter(
-                status: status, model: model, since: since?.date(now: now), until: until?.date(now: now), limit: limit)
+                status: status, model: model, since: window.since.map { Date(timeIntervalSince1970: Double($0)) },
+                until: window.until.map { Date(timeIntervalSince1970: Double($0)) }, limit: limit)
             let jobs = try database.openExisting().jobs(filter)
             if output.format == .table {
                 try output.print(columns: JobColumns.tableNames, rows: jobs.map(JobColumns.tableCells))

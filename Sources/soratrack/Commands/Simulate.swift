@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import VideoSimulator
 
@@ -10,7 +9,13 @@ struct Simulate: AsyncParsableCommand {
         discussion: """
             Prints one line, the base URL (http://127.0.0.1:PORT/v1), then serves until SIGINT or SIGTERM. \
             Control endpoints without auth: POST /_simulator/advance?seconds=N, GET /_simulator/responses, \
-            GET /_simulator/health.
+            GET /_simulator/health. The key is a command-line value here because the simulator is a local fake.
+
+            Example:
+              soratrack simulate --port 8080 --speed 60 --api-key sk-sim
+              SORATRACK_BASE_URL=http://127.0.0.1:8080/v1 SORATRACK_API_KEY=sk-sim soratrack sync
+
+            Exit codes: 0 stopped by SIGINT/SIGTERM, 64 bad flags, 1 the port cannot be bound.
             """
     )
 
@@ -35,10 +40,26 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Send openai-poll-after-ms with this value on retrieves of unfinished jobs.")
     var pollAfterMs: Int?
 
+    @Option(help: ArgumentHelp("Load videos, scripted faults and quirks from this JSON file.", valueName: "file"))
+    var scenario: String?
+
+    @Option(help: "Share of retrieves, from 0 to 1, that get a random transient fault (seeded).")
+    var faultRate: Double = 0
+
+    @Option(help: "Extra delay before each response, uniform from 0 to this (seeded), such as 50ms.")
+    var jitter: String = "0ms"
+
+    @Flag(help: "Refuse every API request with 401 invalid_api_key.")
+    var rejectAllKeys = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard speed.isFinite, speed >= 0 else { throw ValidationError("--speed must be a number >= 0.") }
         guard (0...1).contains(failureRate) else { throw ValidationError("--failure-rate must be between 0 and 1.") }
+        guard (0...1).contains(faultRate) else { throw ValidationError("--fault-rate must be between 0 and 1.") }
+        guard SimulatorConfiguration.parseLatency(jitter) != nil else {
+            throw ValidationError("--jitter must be a duration such as 50ms or 1s.")
+        }
         guard SimulatorConfiguration.parseLatency(latency) != nil else {
             throw ValidationError("--latency must be a duration such as 200ms, 1s or 1.5s.")
         }
@@ -55,21 +76,7 @@ struct Simulate: AsyncParsableCommand {
         let simulator = try await VideoSimulator.start(settings, port: port)
         // Written straight to the descriptor, so scripts reading the first line never wait on a buffer.
         FileHandle.standardOutput.write(Data((simulator.baseURL.absoluteString + "\n").utf8))
-        await Simulate.untilTerminationSignal()
+        await TerminationSignals.wait()
         await simulator.stop()
-    }
-
-    /// Returns at the first SIGINT or SIGTERM.
-    private static func untilTerminationSignal() async {
-        let (signals, continuation) = AsyncStream.makeStream(of: Int32.self)
-        let sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            return source
-        }
-        for await _ in signals { break }
-        sources.forEach { $0.cancel() }
     }
 }

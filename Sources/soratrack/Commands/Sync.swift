@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JobStore
+import Reports
 import SyncEngine
 
 /// `soratrack sync`: the cron entry point.
@@ -45,7 +46,11 @@ struct Sync: AsyncParsableCommand {
                 let db = try database.open()
                 let engine = SyncEngine(database: db, client: client, logger: log.makeLogger(label: "soratrack.sync"))
                 let options = SyncOptions(concurrency: concurrency, maxDuration: maxDuration?.duration, giveUpAfter: giveUpAfter.duration)
-                let summary = try await engine.sync(options)
+                let progress = ProgressLine(enabled: !log.quiet)
+                let summary = try await engine.sync(options) { step in
+                    progress.update(done: step.done, total: step.total, errors: step.errors, label: "sync")
+                }
+                progress.finish()
                 withExtendedLifetime(lock) {}
                 return try summary.conclude(prefix: "sync: ", quiet: log.quiet)
             }

@@ -11,6 +11,15 @@ struct TimeArgument: ExpressibleByArgument, Sendable {
         self.value = value
     }
 
+    /// Parses an option value; the error (shown by the argument parser, exit 64) lists accepted examples.
+    static func parse(_ text: String) throws -> TimeArgument {
+        TimeArgument(value: try TimeExpression(parsing: text))
+    }
+
+    private init(value: TimeExpression) {
+        self.value = value
+    }
+
     /// The absolute time, ages counted back from `now`.
     func date(now: Date) -> Date { value.date(now: now) }
 }
