@@ -32,7 +32,7 @@ demo: build
 	$(BIN_DEBUG) demo
 
 ## release: an optimised binary with the Swift standard library linked in (only libsqlite3 stays dynamic).
-RELEASE_DIR := .build-release
+RELEASE_DIR := .build-static
 BIN_RELEASE := $(RELEASE_DIR)/release/soratrack
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib --product soratrack --scratch-path $(RELEASE_DIR)

@@ -93,6 +93,7 @@ public struct SyncEngine: Sendable {
         let final = try await client.retrieve(id, deadline: deadline) { attempt in
             let recorded = try database.record(attempt, runID: runID)
             tally.withLock { $0.add(attempt, recorded) }
+            logger.debug("recorded \(attempt.requestID ?? "-") for \(id): HTTP \(attempt.httpStatus.map(String.init) ?? "none"), \(recorded.after.rawValue)")
             if let error = attempt.pollError {
                 logger.debug("\(id) attempt \(attempt.attempt + 1): \(error)")
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `soratrack` command: a persistent SQL history of video-generation jobs.
 @main
@@ -9,4 +10,10 @@ struct Soratrack: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [Track.self, Untrack.self, Sync.self, Jobs.self, Show.self, Watch.self, Simulate.self, DemoCommand.self]
     )
+
+    /// Entry point: a write past a file-size limit must fail as a database error (exit 74), not kill the process.
+    static func main() async {
+        signal(SIGXFSZ, SIG_IGN)
+        await main(nil)
+    }
 }
