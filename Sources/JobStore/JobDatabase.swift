@@ -96,12 +96,13 @@ public final class JobDatabase: Sendable {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {
-                throw .cannotCreate(path: path, reason: "cannot create the folder \(folder) (\(reasonText(error)))")
+                let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].map { "\($0)" } ?? "permission denied or not a folder"
+                throw .cannotCreate(path: path, reason: "cannot create the folder \(folder) (\(reason)): check its parent's permissions, or pass another --db")
             }
         }
         let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw .cannotCreate(path: path, reason: String(cString: strerror(errno)))
+            throw .cannotCreate(path: path, reason: "\(String(cString: strerror(errno))): check the folder's permissions, or pass another --db")
         }
         close(fd)
     }
@@ -111,7 +112,9 @@ public final class JobDatabase: Sendable {
         if let error = error as? DatabaseError {
             switch error.resultCode {
             case .SQLITE_NOTADB: return .notADatabase(path: path)
-            case .SQLITE_FULL: return .io(path: path, reason: "the disk is full (nothing of this write was kept; earlier data is intact)")
+            case .SQLITE_FULL: return .io(path: path, reason: "the disk is full (nothing of this write was kept; earlier data is intact): free some space and run again")
+            case .SQLITE_IOERR:
+                return .io(path: path, reason: "could not write the file (\(error.message ?? "disk I/O error"); the disk may be full or a file-size limit reached): free some space and run again; earlier data is intact")
             case .SQLITE_CORRUPT: return .io(path: path, reason: "the database file is corrupt")
             case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
                 return .io(path: path, reason: "cannot write the database or its -wal/-shm files beside it (\(error.message ?? "\(error.resultCode)")): check the folder's permissions")

@@ -12,7 +12,7 @@ public enum SyncLockError: Error, Sendable, CustomStringConvertible, Equatable {
         case .held(let path):
             return "another soratrack sync or watch is running on this database (lock \(path)); this run did nothing"
         case .cannotCreate(let path, let reason):
-            return "cannot create the lock file \(path): \(reason)"
+            return "cannot create the lock file \(path): \(reason): check the folder's permissions, or pass another --db"
         }
     }
 }

@@ -15,7 +15,7 @@ struct EndToEndTests {
             SimulatorConfiguration(seed: 7, speed: 0, apiKey: apiKey, latency: latency, failureRate: 0.25))
         let runner = CommandRunner()
         let keyPath = runner.path("key")
-        FileManager.default.createFile(atPath: keyPath, contents: Data((Self.key + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: keyPath, contents: Data((Self.key + "\n").utf8), attributes: [.posixPermissions: 0o600])
         return (simulator, runner)
     }
 
