@@ -6,6 +6,7 @@ Usage: python sdk_compat.py BASE_URL        (BASE_URL such as http://127.0.0.1:P
 The API key comes from SORATRACK_SIM_KEY (default "sk-sim"). The simulator's clock is stepped through
 POST {root}/_simulator/advance, so run the simulator with --speed 0 for a deterministic run.
 Prints one line per check and ends with "sdk-compat: N passed, M failed"; exits 1 on any failure.
+The fault checks create scripted videos through POST {root}/_simulator/videos and read GET {root}/_simulator/requests.
 """
 
 import json
@@ -248,8 +249,105 @@ def main(argv):
     else:
         checks.skip("a wrong key raises AuthenticationError", "the simulator accepts any key (no --api-key)")
 
+    fault_checks(checks, client, root)
+
     print(f"sdk-compat: {checks.passed} passed, {checks.failed} failed")
     return 1 if checks.failed else 0
+
+
+def scripted_video(root, video):
+    """Creates a video with a fault script through the simulator's control endpoint (scenario format)."""
+    request = urllib.request.Request(root + "/_simulator/videos", method="POST", data=json.dumps(video).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())["id"]
+
+
+def requests_of(root, video_id):
+    """The simulator's request log entries for one video, in arrival order."""
+    return [entry for entry in control(root, "GET", "/_simulator/requests") if entry["video_id"] == video_id]
+
+
+def fault_checks(checks, client, root):
+    """Each fault of the simulator as the official SDK sees it: the wire shapes must be what real servers send."""
+    def video(name, faults, **extra):
+        return scripted_video(root, dict(id=f"video_sdk_{name}", prompt=f"fault {name}", outcome="completed",
+                                         duration=0, faults=faults, **extra))
+
+    def raises(kind, call):
+        try:
+            call()
+        except kind as error:
+            return error
+        raise AssertionError(f"did not raise {kind.__name__}")
+
+    def retry_after_ms():
+        video_id = video("429_ms", [{"fault": "rate_limited", "retry_after_ms": 300}])
+        got = client.with_options(max_retries=2).videos.retrieve(video_id)
+        expect(got.status == "completed", f"status {got.status!r} after the retry")
+        log = requests_of(root, video_id)
+        expect([entry["status"] for entry in log] == [429, 200], f"statuses {[entry['status'] for entry in log]}")
+        waited = log[1]["arrived_ms"] - log[0]["answered_ms"]
+        expect(waited >= 300, f"the SDK retried after {waited} ms, asked 300 ms")
+    checks.run("fault 429 retry-after-ms: the SDK waits as asked and retries", retry_after_ms)
+
+    def comet_envelope():
+        video_id = video("503_comet", [{"fault": "server_error", "status": 503, "envelope": "cometapi"}])
+        error = raises(openai.InternalServerError, lambda: client.videos.retrieve(video_id))
+        expect(error.status_code == 503, f"status {error.status_code}")
+        expect(error.type == "comet_api_error" and error.code == "", f"type {error.type!r}, code {error.code!r}")
+        expect(error.request_id and f"(request id: {error.request_id})" in error.message,
+               f"request id {error.request_id!r} not in {error.message!r}")
+    checks.run("fault 503 CometAPI envelope: InternalServerError with its request id", comet_envelope)
+
+    def model_not_found():
+        video_id = video("model_not_found", [{"fault": "model_not_found"}])
+        error = raises(openai.InternalServerError, lambda: client.videos.retrieve(video_id))
+        expect(error.status_code == 503 and error.code == "model_not_found", f"{error.status_code} {error.code!r}")
+    checks.run("fault 503 model_not_found: the code reaches the SDK", model_not_found)
+
+    def bare_quota():
+        video_id = video("quota", [{"fault": "bare_error"}])
+        error = raises(openai.PermissionDeniedError, lambda: client.videos.retrieve(video_id))
+        expect(error.body == {"code": None, "message": "user quota is not enough"}, f"body {error.body!r}")
+    checks.run("fault 403 bare {code,message}: PermissionDeniedError with the body", bare_quota)
+
+    def html_page():
+        video_id = video("html", [{"fault": "html_error", "status": 502}])
+        error = raises(openai.InternalServerError, lambda: client.videos.retrieve(video_id))
+        expect(error.status_code == 502 and "502 Bad Gateway" in str(error.body), f"{error.status_code} {error.body!r}")
+    checks.run("fault 502 HTML page: InternalServerError", html_page)
+
+    def broken(name, fault):
+        def check():
+            video_id = video(name, [{"fault": fault}])
+            raises(openai.APIConnectionError, lambda: client.videos.retrieve(video_id))
+        return check
+    checks.run("fault truncated body: APIConnectionError", broken("truncated", "truncated_body"))
+    checks.run("fault connection closed: APIConnectionError", broken("closed", "connection_closed"))
+
+    def slow():
+        video_id = video("slow", [{"fault": "slow", "delay": "2s"}])
+        raises(openai.APITimeoutError, lambda: client.with_options(timeout=0.5).videos.retrieve(video_id))
+    checks.run("fault slow response: APITimeoutError past the client's timeout", slow)
+
+    def redirect():
+        video_id = video("moved", [{"fault": "redirect"}])
+        got = client.videos.retrieve(video_id)
+        expect(got.id == video_id, f"followed to {got.id!r}")
+        expect([entry["status"] for entry in requests_of(root, video_id)] == [301, 200], "the SDK did not follow the 301")
+    checks.run("fault 301: the SDK follows the Location to the video", redirect)
+
+    def quirks():
+        video_id = video("quirky", [], quirks=["millisecond_timestamps", "integer_seconds", "extra_fields",
+                                               "omit_null_keys", "status_synonyms"])
+        got = client.videos.retrieve(video_id)
+        extra = got.model_extra or {}
+        expect(got.status == "succeeded" and got.seconds == 4, f"status {got.status!r}, seconds {got.seconds!r}")
+        expect(got.created_at > 10**11, f"created_at {got.created_at} is not in milliseconds")
+        expect(str(extra.get("video_url", "")).endswith(f"{video_id}.mp4"), f"no video_url among {sorted(extra)}")
+        expect("remixed_from_video_id" not in got.model_fields_set, "a null key was sent")
+    checks.run("proxy quirks: the SDK reads succeeded, ms timestamps, integer seconds and extra fields", quirks)
 
 
 if __name__ == "__main__":

@@ -102,6 +102,10 @@ extension Transport {
             }
         }
         var text = String(describing: error)
+        // NIO's HTTP parser reports a body cut short by a close as an unexpected end of stream.
+        if "\(type(of: error))" == "HTTPParserError" || text.contains("stream ended at an unexpected time") {
+            return .connectionClosed
+        }
         if text.localizedCaseInsensitiveContains("connection refused") {
             return .connectionRefused(host: host, port: port)
         }

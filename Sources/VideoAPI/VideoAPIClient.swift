@@ -195,7 +195,10 @@ public struct VideoAPIClient: Sendable {
         let startedAt = clock.now()
         var exchange = Exchange(request: request, startedAt: startedAt, finishedAt: startedAt)
         do {
-            let response = try await transport.send(request)
+            // A request already on the wire runs to its end even if the caller is cancelled: its answer
+            // reached us and must be recorded. Cancellation stops retries and their waits instead.
+            let transport = transport
+            let response = try await Task { try await transport.send(request) }.value
             exchange.response = response
             if !(200..<300).contains(response.status) {
                 exchange.apiError = APIErrorInfo.parse(body: response.body, contentType: response.header("content-type"))

@@ -1,22 +1,41 @@
-/// An HTTP error in OpenAI's envelope: `{"error":{"message","type","param","code"}}`.
+/// An HTTP error in OpenAI's envelope `{"error":{"message","type","param","code"}}`, or in one of CometAPI's variants.
 struct ErrorEnvelope: Error, Sendable, Hashable {
     var status: Int
     var message: String
     var type: String = "invalid_request_error"
     var param: String? = nil
     var code: String? = nil
+    /// Which envelope the body uses.
+    var shape = Fault.Envelope.openAI
 
-    /// The JSON body.
+    /// The JSON body in the envelope's shape.
     var body: [UInt8] {
         var json = JSONText(capacity: 160 + message.utf8.count)
         json.beginObject()
         json.key("error")
         json.beginObject()
-        json.field("message", message)
-        json.field("type", type)
-        json.field("param", param)
-        json.field("code", code)
+        switch shape {
+        case .openAI, .cometAPI:
+            json.field("message", message)
+            json.field("type", type)
+            json.field("param", param)
+            json.field("code", code)
+        case .cometAPILegacy:
+            json.field("code", code)
+            json.field("message", message)
+            json.field("type", type)
+        }
         json.endObject()
+        json.endObject()
+        return json.bytes
+    }
+
+    /// The body without the envelope: `{"code":…,"message":…}`.
+    var bareBody: [UInt8] {
+        var json = JSONText(capacity: 48 + message.utf8.count)
+        json.beginObject()
+        json.field("code", code)
+        json.field("message", message)
         json.endObject()
         return json.bytes
     }

@@ -82,7 +82,17 @@ final class HTTPConnection: ChannelInboundHandler {
     private func write(
         _ response: SimulatorResponse, for request: SimulatorRequest, head: HTTPRequestHead, context: ChannelHandlerContext
     ) {
-        guard isOpen else { return }
+        let api = self.api
+        guard isOpen else {
+            api.finish(response, for: request, delivery: .clientGone, answeredAt: nil)
+            return
+        }
+        let answeredAt = ContinuousClock.now
+        if case .closeWithoutResponse = response.transmission {
+            context.close(promise: nil)
+            api.finish(response, for: request, delivery: .closedWithoutResponse, answeredAt: answeredAt)
+            return
+        }
         let keepAlive = head.isKeepAlive
         var headers = HTTPHeaders()
         for (name, value) in response.headers { headers.add(name: name, value: value) }
@@ -94,14 +104,29 @@ final class HTTPConnection: ChannelInboundHandler {
         let status = HTTPResponseStatus(statusCode: response.status)
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))),
                       promise: nil)
+        if case .truncated(let keeping) = response.transmission {
+            let part = response.body.prefix(keeping)
+            let sent = context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: part)))))
+            sent.assumeIsolated().whenComplete { result in
+                context.close(promise: nil)
+                let delivery: LoggedRequest.Delivery = switch result {
+                case .success: .truncated(sentBytes: part.count, declaredBytes: response.body.count)
+                case .failure: .clientGone
+                }
+                api.finish(response, for: request, delivery: delivery, answeredAt: answeredAt)
+            }
+            return
+        }
         if !response.body.isEmpty {
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))),
                           promise: nil)
         }
-        let api = self.api
         // Logged after the write succeeded: the bytes have left the process.
         context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { result in
-            if case .success = result { api.record(response, for: request) }
+            switch result {
+            case .success: api.finish(response, for: request, delivery: .complete, answeredAt: answeredAt)
+            case .failure: api.finish(response, for: request, delivery: .clientGone, answeredAt: answeredAt)
+            }
             if !keepAlive { context.close(promise: nil) }
         }
     }

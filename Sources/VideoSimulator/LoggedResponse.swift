@@ -20,6 +20,12 @@ public struct LoggedResponse: Sendable, Hashable {
     public var body: Data
     /// The virtual time at which the response was decided.
     public var virtualTime: Date
+    /// The fault that shaped the response (such as a 429 or a cut JSON body), if any.
+    public var fault: Fault?
+    /// When the request arrived, on the real monotonic clock.
+    public var arrivedAt: ContinuousClock.Instant
+    /// When the last byte of the response had been written, on the real monotonic clock.
+    public var sentAt: ContinuousClock.Instant
 
     /// The body decoded as UTF-8 (lossy), for JSON responses.
     public var bodyText: String { String(decoding: body, as: UTF8.self) }

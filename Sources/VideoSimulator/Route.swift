@@ -9,6 +9,8 @@ enum Route: Sendable, Hashable {
     case controlAdvance
     case controlResponses
     case controlHealth
+    case controlRequests
+    case controlCreateVideo
     case unknown
 
     /// The route of `method` on the percent-decoded path `segments`.
@@ -25,6 +27,8 @@ enum Route: Sendable, Hashable {
         case ("POST", 2) where segments == ["_simulator", "advance"]: self = .controlAdvance
         case ("GET", 2) where segments == ["_simulator", "responses"]: self = .controlResponses
         case ("GET", 2) where segments == ["_simulator", "health"]: self = .controlHealth
+        case ("GET", 2) where segments == ["_simulator", "requests"]: self = .controlRequests
+        case ("POST", 2) where segments == ["_simulator", "videos"]: self = .controlCreateVideo
         default: self = .unknown
         }
     }

@@ -13,6 +13,8 @@ struct SeededRandom: RandomNumberGenerator {
         case requestID = 0x7265_7175_6573_0002
         case jobPlan = 0x706c_616e_0000_0003
         case content = 0x636f_6e74_656e_0004
+        case fault = 0x6661_756c_7400_0005
+        case jitter = 0x6a69_7474_6572_0006
     }
 
     mutating func next() -> UInt64 {

@@ -1,69 +1,102 @@
 import Foundation
 import Synchronization
 
-/// The fake API behind the socket: the jobs, the clock, the response log, and the one function that decides
-/// the response to a request.
+/// The fake API behind the socket: the jobs, the clock, the logs, and the one function that decides the response to
+/// a request.
 final class SimulatedAPI: Sendable {
     let configuration: SimulatorConfiguration
+    /// When the simulator started, on the real monotonic clock (request log times are relative to it).
+    let startedAt = ContinuousClock.now
     private let state: Mutex<SimulatorState>
-    private let log = Mutex<[LoggedResponse]>([])
+    /// Every decided request and every response sent whole.
+    let log = ExchangeLog()
+    private let rejectAllKeys: Bool
+    private let bareErrors: Bool
 
     init(configuration: SimulatorConfiguration) {
         self.configuration = configuration
         state = Mutex(SimulatorState(configuration: configuration))
+        rejectAllKeys = configuration.effectiveRejectAllKeys
+        bareErrors = configuration.effectiveQuirks.contains(.bareErrors)
     }
 
-    /// Decides the complete response to `request` as a value; nothing is written yet.
-    ///
-    /// Fault injection belongs here: a later stage may rewrite the decided response (status, headers, body,
-    /// delay) before the connection writes it.
+    /// Decides the complete response to `request` as a value, faults included; nothing is written yet.
     func reply(to request: SimulatorRequest) -> SimulatorResponse {
+        let arrivedAt = ContinuousClock.now
         let segments = request.pathSegments
         let route = Route(method: request.method, segments: segments)
-        if Route.isControl(segments) { return controlReply(to: request, route: route) }
+        if Route.isControl(segments) { return ControlEndpoints.reply(to: request, route: route, api: self) }
 
-        let refusal = authorise(request)
+        let refusal = rejectAllKeys
+            ? Self.token(of: request).flatMap { $0.isEmpty ? nil : ErrorEnvelope.incorrectKey($0) } ?? .missingKey
+            : authorise(request)
         var response = state.withLock { state -> SimulatorResponse in
             let now = state.clock.now()
+            let requestID = state.nextRequestID()
             var response: SimulatorResponse
             if let refusal {
-                response = .error(refusal, videoID: route.videoID)
+                response = .error(refusal, videoID: route.videoID, bare: bareErrors)
             } else if request.bodyTooLarge {
-                response = .error(ErrorEnvelope(status: 413, message: "The request body is too large."))
+                response = .error(ErrorEnvelope(status: 413, message: "The request body is too large."), bare: bareErrors)
+            } else if case .retrieveVideo(let id) = route, let fault = state.nextFault(forRetrieveOf: id), fault != .normal {
+                let job = state.liveJob(id)
+                let context = FaultContext(
+                    videoID: id, requestID: requestID, model: job?.model, token: Self.token(of: request),
+                    bareErrors: bareErrors || job?.quirks.contains(.bareErrors) == true
+                )
+                response = fault.response(in: context) {
+                    VideoEndpoints.respond(to: request, route: route, state: &state, now: now, configuration: configuration)
+                }
             } else {
                 response = VideoEndpoints.respond(
                     to: request, route: route, state: &state, now: now, configuration: configuration
                 )
             }
-            response.requestID = state.nextRequestID()
+            response.requestID = requestID
             response.virtualTime = Date(timeIntervalSince1970: now)
+            if configuration.jitter > .zero { response.delay += configuration.jitter * state.nextJitter() }
             return response
         }
+        response.delay += configuration.latency
         response.headers.append(("x-request-id", response.requestID))
         response.headers.append(("openai-version", "2020-10-01"))
-        let processingMs = Int((configuration.latency / .milliseconds(1)).rounded())
+        let processingMs = Int((response.delay / .milliseconds(1)).rounded())
         response.headers.append(("openai-processing-ms", String(processingMs)))
         response.headers.append(("content-length", String(response.body.count)))
-        response.delay = configuration.latency
+        response.arrivedAt = arrivedAt
+        response.sequence = log.arrive(LoggedRequest(
+            sequence: 0, method: request.method, path: request.path, query: request.query, videoID: response.videoID,
+            requestID: response.requestID, status: response.status, fault: response.fault, arrivedAt: arrivedAt,
+            answeredAt: nil, finishedAt: nil, delivery: .pending
+        ))
         return response
     }
 
-    /// Adds a response to the log; the connection calls it once the response was fully written.
-    func record(_ response: SimulatorResponse, for request: SimulatorRequest) {
-        guard response.isLogged else { return }
+    /// Records how the answer to `request` ended (it began to go out at `answeredAt`, nil when nothing was sent); a
+    /// complete one joins `responses()` too.
+    func finish(
+        _ response: SimulatorResponse, for request: SimulatorRequest, delivery: LoggedRequest.Delivery,
+        answeredAt: ContinuousClock.Instant?
+    ) {
+        guard let sequence = response.sequence else { return }  // control endpoints are not logged
+        let now = ContinuousClock.now
+        guard delivery == .complete else {
+            return log.finish(sequence, delivery, answeredAt: answeredAt, at: now, response: nil)
+        }
         var headers: [String: String] = [:]
         for (name, value) in response.headers { headers[name.lowercased()] = value }
-        let entry = LoggedResponse(
+        let sent = LoggedResponse(
             method: request.method, path: request.path, query: request.query, videoID: response.videoID,
             status: response.status, requestID: response.requestID, headers: headers,
-            body: Data(response.body), virtualTime: response.virtualTime
+            body: Data(response.body), virtualTime: response.virtualTime, fault: response.fault,
+            arrivedAt: response.arrivedAt, sentAt: now
         )
-        log.withLock { $0.append(entry) }
+        log.finish(sequence, delivery, answeredAt: answeredAt, at: now, response: sent)
     }
 
     /// Every logged response, in the order their writes completed.
     func responses() -> [LoggedResponse] {
-        log.withLock { $0 }
+        log.responses()
     }
 
     /// The virtual time.
@@ -80,18 +113,21 @@ final class SimulatedAPI: Sendable {
         })
     }
 
-    /// Creates a job as `POST /v1/videos` would, optionally forcing its ending and duration.
-    func createVideo(
-        prompt: String, model: String, seconds: String, size: String,
-        outcome: SimulatedOutcome?, durationSeconds: Double?
-    ) -> SimulatedVideo {
+    /// Creates a scripted job as `POST /v1/videos` would; nil when its fixed id is taken.
+    func createVideo(_ video: ScriptedVideo) -> SimulatedVideo? {
         state.withLock { state in
+            if let id = video.id, state.jobs[id] != nil { return nil }
             let now = state.clock.now()
-            let job = state.createJob(
-                prompt: prompt, model: model, seconds: seconds, size: size,
-                outcome: outcome, durationSeconds: durationSeconds, now: now
-            )
-            return job.video(at: now)
+            return state.createJob(video, now: now).video(at: now)
+        }
+    }
+
+    /// Replaces the fault script of `id`; false when there is no such live job.
+    func script(_ id: String, faults: [Fault], thereafter: Fault?) -> Bool {
+        state.withLock { state in
+            guard state.liveJob(id) != nil else { return false }
+            state.script(id, faults: faults, thereafter: thereafter)
+            return true
         }
     }
 
@@ -111,79 +147,23 @@ final class SimulatedAPI: Sendable {
         }
     }
 
+    /// A request id for a control endpoint response.
+    func nextControlRequestID() -> String {
+        state.withLock { $0.nextControlRequestID() }
+    }
+
     /// The 401 for a request without an acceptable Bearer token, or nil when it may pass.
     private func authorise(_ request: SimulatorRequest) -> ErrorEnvelope? {
-        guard let header = request.header("authorization") else { return .missingKey }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return .missingKey }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        if token.isEmpty { return .missingKey }
+        guard let token = Self.token(of: request), !token.isEmpty else { return .missingKey }
         if let key = configuration.apiKey, token != key { return .incorrectKey(token) }
         return nil
     }
 
-    /// The response of a control endpoint: no auth, not logged, no seeded request id.
-    private func controlReply(to request: SimulatorRequest, route: Route) -> SimulatorResponse {
-        var response: SimulatorResponse
-        switch route {
-        case .controlAdvance:
-            let text = request.queryItems["seconds"] ?? ""
-            if let seconds = Double(text), seconds.isFinite, seconds >= 0 {
-                var json = JSONText(capacity: 32)
-                json.beginObject()
-                json.field("now", SimulatedVideo.unixSeconds(advance(by: seconds)))
-                json.endObject()
-                response = .json(200, json.bytes)
-            } else {
-                response = .error(.badRequest(
-                    "Query parameter 'seconds' must be a number of seconds >= 0, got '\(text)'.", param: "seconds"
-                ))
-            }
-        case .controlResponses:
-            response = .json(200, responsesJSON(from: Int(request.queryItems["offset"] ?? "") ?? 0))
-        case .controlHealth:
-            var json = JSONText(capacity: 96)
-            json.beginObject()
-            json.field("status", "ok")
-            json.field("api_key_required", configuration.apiKey != nil)
-            json.field("now", SimulatedVideo.unixSeconds(now()))
-            json.field("videos", Int64(videos().count))
-            json.field("responses", Int64(log.withLock { $0.count }))
-            json.endObject()
-            response = .json(200, json.bytes)
-        default:
-            response = .error(.invalidURL(method: request.method, path: request.path))
-        }
-        response.isLogged = false
-        response.requestID = state.withLock { $0.nextControlRequestID() }
-        response.virtualTime = now()
-        response.headers.append(("x-request-id", response.requestID))
-        response.headers.append(("content-length", String(response.body.count)))
-        return response
-    }
-
-    /// The log from entry `offset` on, as a JSON array; JSON bodies are included as text, others as null.
-    private func responsesJSON(from offset: Int) -> [UInt8] {
-        let entries = log.withLock { Array($0.dropFirst(max(0, offset))) }
-        var json = JSONText(capacity: 256 * entries.count + 2)
-        json.beginArray()
-        for (position, entry) in entries.enumerated() {
-            json.beginObject()
-            json.field("index", Int64(max(0, offset) + position))
-            json.field("method", entry.method)
-            json.field("path", entry.path)
-            json.field("query", entry.query)
-            json.field("video_id", entry.videoID)
-            json.field("status", Int64(entry.status))
-            json.field("request_id", entry.requestID)
-            json.field("virtual_time", SimulatedVideo.unixSeconds(entry.virtualTime))
-            json.field("content_type", entry.headers["content-type"])
-            json.field("body_bytes", Int64(entry.body.count))
-            let isJSON = entry.headers["content-type"]?.hasPrefix("application/json") ?? false
-            json.field("body", isJSON ? entry.bodyText : nil)
-            json.endObject()
-        }
-        json.endArray()
-        return json.bytes
+    /// The Bearer token of `request`; nil without an `Authorization: Bearer` header.
+    private static func token(of request: SimulatorRequest) -> String? {
+        guard let header = request.header("authorization") else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return parts[1].trimmingCharacters(in: .whitespaces)
     }
 }

@@ -11,6 +11,8 @@ struct SimulatedJob: Sendable {
     /// Creation time, whole unix seconds.
     let createdAt: Int64
     let plan: JobPlan
+    /// How a proxy reshapes this job's answers, on top of the simulator-wide quirks.
+    var quirks: Set<Quirk> = []
     /// Deleted jobs are kept only so their id still works as a list cursor.
     var isDeleted = false
 

@@ -28,11 +28,70 @@ extension SimulatedVideo {
         json.endObject()
     }
 
+    /// The wire form as a proxy with `quirks` reshapes it; no quirks is exactly ``write(to:)``.
+    func write(to json: inout JSONText, quirks: Set<Quirk>) {
+        if quirks.isEmpty { return write(to: &json) }
+        let omitNulls = quirks.contains(.omitNullKeys)
+        let scale: Int64 = quirks.contains(.millisecondTimestamps) ? 1000 : 1
+        func field(_ name: String, _ value: String?) {
+            if value != nil || !omitNulls { json.field(name, value) }
+        }
+        func time(_ name: String, _ value: Date?) {
+            if value != nil || !omitNulls { json.field(name, value.map { SimulatedVideo.unixSeconds($0) * scale }) }
+        }
+        json.beginObject()
+        field("id", id)
+        field("object", "video")
+        field("model", model)
+        field("status", quirks.contains(.statusSynonyms) ? Quirk.synonym(of: status) : status)
+        json.field("progress", Int64(progress))
+        time("created_at", createdAt)
+        time("completed_at", completedAt)
+        time("expires_at", expiresAt)
+        field("prompt", prompt)
+        field("size", size)
+        if quirks.contains(.integerSeconds), let whole = Int64(seconds) {
+            json.field("seconds", whole)
+        } else {
+            field("seconds", seconds)
+        }
+        field("remixed_from_video_id", remixedFromVideoID)
+        if let errorCode {
+            json.key("error")
+            json.beginObject()
+            json.field("code", errorCode)
+            json.field("message", errorMessage ?? "")
+            json.endObject()
+        } else if !omitNulls {
+            json.key("error")
+            json.null()
+        }
+        if quirks.contains(.extraFields) {
+            json.field("quality", "standard")
+            json.field("task_id", id)
+            if status == "completed" { json.field("video_url", SimulatedVideo.downloadURL(of: id)) }
+        }
+        json.endObject()
+    }
+
     /// The video as a JSON document.
     var jsonBytes: [UInt8] {
         var json = JSONText()
         write(to: &json)
         return json.bytes
+    }
+
+    /// The video as a JSON document reshaped by `quirks`.
+    func jsonBytes(quirks: Set<Quirk>) -> [UInt8] {
+        if quirks.isEmpty { return jsonBytes }
+        var json = JSONText()
+        write(to: &json, quirks: quirks)
+        return json.bytes
+    }
+
+    /// The time-limited download link a proxy with `extraFields` adds to a completed video.
+    static func downloadURL(of id: String) -> String {
+        "https://assets.simulator.invalid/videos/\(id).mp4"
     }
 
     static func unixSeconds(_ date: Date) -> Int64 {

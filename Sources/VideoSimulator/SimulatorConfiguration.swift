@@ -16,6 +16,16 @@ public struct SimulatorConfiguration: Sendable {
     public var pollAfterMs: Int? = nil
     /// The virtual clock's reading at start.
     public var startTime: Date = Date()
+    /// Share of retrieves (0–1) that get a random fault from ``Fault/transient``, drawn from the seed in request order.
+    public var faultRate: Double = 0
+    /// Extra delay before each response, uniform in `0...jitter`, drawn from the seed in request order.
+    public var jitter: Duration = .zero
+    /// Quirks applied to every video's answers.
+    public var quirks: Set<Quirk> = []
+    /// When true every API request is refused with 401 `invalid_api_key`.
+    public var rejectAllKeys = false
+    /// Videos, faults and settings to start with.
+    public var scenario: Scenario? = nil
 
     /// Settings with every default.
     public init() {}
@@ -28,7 +38,12 @@ public struct SimulatorConfiguration: Sendable {
         latency: Duration = .zero,
         failureRate: Double = 0.15,
         pollAfterMs: Int? = nil,
-        startTime: Date = Date()
+        startTime: Date = Date(),
+        faultRate: Double = 0,
+        jitter: Duration = .zero,
+        quirks: Set<Quirk> = [],
+        rejectAllKeys: Bool = false,
+        scenario: Scenario? = nil
     ) {
         self.seed = seed
         self.speed = speed
@@ -37,6 +52,22 @@ public struct SimulatorConfiguration: Sendable {
         self.failureRate = failureRate
         self.pollAfterMs = pollAfterMs
         self.startTime = startTime
+        self.faultRate = faultRate
+        self.jitter = jitter
+        self.quirks = quirks
+        self.rejectAllKeys = rejectAllKeys
+        self.scenario = scenario
+    }
+
+    /// The quirks of this configuration and of its scenario together.
+    var effectiveQuirks: Set<Quirk> {
+        guard let scenario else { return quirks }
+        return quirks.union(scenario.quirks)
+    }
+
+    /// Whether every key is refused, by this configuration or by its scenario.
+    var effectiveRejectAllKeys: Bool {
+        rejectAllKeys || scenario?.rejectAllKeys == true
     }
 
     /// Parses a latency such as `200ms`, `1.5s`, `2m` or a bare number of seconds; nil when malformed or negative.

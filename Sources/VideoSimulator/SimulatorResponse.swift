@@ -17,8 +17,24 @@ struct SimulatorResponse: Sendable {
     var virtualTime: Date = Date(timeIntervalSince1970: 0)
     /// Wait this long before writing.
     var delay: Duration = .zero
-    /// Whether the response goes into `responses()` once written (control endpoints do not).
-    var isLogged = true
+    /// How much of the response goes on the wire.
+    var transmission = Transmission.whole
+    /// The fault that shaped this response, if any.
+    var fault: Fault? = nil
+    /// When the request arrived (real monotonic clock).
+    var arrivedAt = ContinuousClock.Instant.now
+    /// The request's arrival number in the logs; nil for control endpoints, which are not logged.
+    var sequence: Int? = nil
+
+    /// How much of a decided response is written.
+    enum Transmission: Sendable, Hashable {
+        /// Head and whole body.
+        case whole
+        /// Head (announcing the whole body) and the first `keeping` body bytes, then the connection is closed.
+        case truncated(keeping: Int)
+        /// Nothing: the connection is closed.
+        case closeWithoutResponse
+    }
 
     /// A JSON response.
     static func json(_ status: Int, _ body: [UInt8], videoID: String? = nil) -> SimulatorResponse {
@@ -27,9 +43,9 @@ struct SimulatorResponse: Sendable {
         )
     }
 
-    /// An OpenAI error envelope response.
-    static func error(_ envelope: ErrorEnvelope, videoID: String? = nil) -> SimulatorResponse {
-        json(envelope.status, envelope.body, videoID: videoID)
+    /// An error response in the envelope's shape, or bare `{code,message}` when `bare`.
+    static func error(_ envelope: ErrorEnvelope, videoID: String? = nil, bare: Bool = false) -> SimulatorResponse {
+        json(envelope.status, bare ? envelope.bareBody : envelope.body, videoID: videoID)
     }
 
     /// The first value of header `name` (case-insensitive).

@@ -1,17 +1,31 @@
-/// Everything the simulator knows, kept behind one lock: the clock, the jobs and the seeded counters.
+/// Everything the simulator knows, kept behind one lock: the clock, the jobs, their fault scripts and the seeded
+/// counters.
 struct SimulatorState: Sendable {
     let seed: UInt64
     let failureRate: Double
+    let faultRate: Double
+    /// Quirks applied to every job (configuration and scenario together).
+    let globalQuirks: Set<Quirk>
     var clock: VirtualClock
     var jobs: [String: SimulatedJob] = [:]
+    /// Scripted faults by video id; a finished script is removed.
+    private var scripts: [String: FaultScript] = [:]
     private var createdCount: UInt64 = 0
     private var requestCount: UInt64 = 0
+    private var retrieveCount: UInt64 = 0
+    private var jitterCount: UInt64 = 0
     private var controlCount: UInt64 = 0
 
     init(configuration: SimulatorConfiguration) {
         seed = configuration.seed
         failureRate = configuration.failureRate
+        faultRate = min(1, max(0, configuration.faultRate.isFinite ? configuration.faultRate : 0))
+        globalQuirks = configuration.effectiveQuirks
         clock = VirtualClock(start: configuration.startTime.timeIntervalSince1970, speed: configuration.speed)
+        let now = clock.now()
+        for video in configuration.scenario?.videos ?? [] {
+            _ = createJob(video, now: now)
+        }
     }
 
     /// The next API request id: `req_` + 32 hex digits from the seed and a counter.
@@ -27,7 +41,52 @@ struct SimulatorState: Sendable {
         return "req_simulator_\(controlCount)"
     }
 
-    /// Creates and stores a job at virtual time `now` (unix seconds).
+    /// The next seeded draw in `0..<1` for response jitter.
+    mutating func nextJitter() -> Double {
+        var random = SeededRandom(seed: seed, stream: .jitter, index: jitterCount)
+        jitterCount += 1
+        return random.unit()
+    }
+
+    /// The fault for the next retrieve of `id`: its script first, else a random transient one at `faultRate`.
+    ///
+    /// Every retrieve takes one random draw, scripted or not, so the draws depend only on the order of requests.
+    mutating func nextFault(forRetrieveOf id: String) -> Fault? {
+        var scripted: Fault?
+        if !scripts.isEmpty, var script = scripts[id] {
+            scripted = script.next()
+            scripts[id] = script.isFinished ? nil : script
+        }
+        guard faultRate > 0 else { return scripted }
+        var random = SeededRandom(seed: seed, stream: .fault, index: retrieveCount)
+        retrieveCount += 1
+        let hit = random.unit() < faultRate
+        let pick = Fault.transient[Int(random.next() % UInt64(Fault.transient.count))]
+        return scripted ?? (hit ? pick : nil)
+    }
+
+    /// Replaces the script of `id`: `faults` for its next retrieves, one each, then `thereafter` for every later one.
+    mutating func script(_ id: String, faults: [Fault], thereafter: Fault?) {
+        let script = FaultScript(faults, thereafter: thereafter)
+        scripts[id] = script.isFinished ? nil : script
+    }
+
+    /// The quirks that shape `job`'s answers.
+    func quirks(of job: SimulatedJob) -> Set<Quirk> {
+        job.quirks.isEmpty ? globalQuirks : globalQuirks.union(job.quirks)
+    }
+
+    /// Creates and stores a scripted job at virtual time `now`.
+    mutating func createJob(_ video: ScriptedVideo, now: Double) -> SimulatedJob {
+        let job = createJob(
+            prompt: video.prompt, model: video.model, seconds: video.seconds, size: video.size,
+            outcome: video.outcome, durationSeconds: video.durationSeconds, id: video.id, quirks: video.quirks, now: now
+        )
+        script(job.id, faults: video.faults, thereafter: video.thereafter)
+        return job
+    }
+
+    /// Creates and stores a job at virtual time `now` (unix seconds); `id` nil draws one from the seed.
     mutating func createJob(
         prompt: String,
         model: String,
@@ -36,21 +95,24 @@ struct SimulatorState: Sendable {
         remixedFrom: String? = nil,
         outcome: SimulatedOutcome? = nil,
         durationSeconds: Double? = nil,
+        id fixedID: String? = nil,
+        quirks: Set<Quirk> = [],
         now: Double
     ) -> SimulatedJob {
         let index = createdCount
         createdCount += 1
         var random = SeededRandom(seed: seed, stream: .videoID, index: index)
-        var id = "video_" + random.hex(bytes: 16)
-        while jobs[id] != nil { id = "video_" + random.hex(bytes: 16) }
+        var id = fixedID ?? "video_" + random.hex(bytes: 16)
+        while fixedID == nil, jobs[id] != nil { id = "video_" + random.hex(bytes: 16) }
         let plan = JobPlan(
             seed: seed, index: index, model: model, seconds: seconds, size: size,
             failureRate: failureRate, outcome: outcome, durationSeconds: durationSeconds
         )
-        let job = SimulatedJob(
+        var job = SimulatedJob(
             id: id, prompt: prompt, model: model, size: size, seconds: seconds,
             remixedFromVideoID: remixedFrom, createdAt: Int64(now.rounded(.down)), plan: plan
         )
+        job.quirks = quirks
         jobs[id] = job
         return job
     }

@@ -22,11 +22,11 @@ enum VideoEndpoints {
             case .deleteVideo(let id): return try delete(id, state: &state, now: now)
             case .downloadContent(let id): return try content(id, request, state: state, now: now, seed: configuration.seed)
             case .remixVideo(let id): return try remix(id, request, state: &state, now: now)
-            case .controlAdvance, .controlResponses, .controlHealth, .unknown:
+            case .controlAdvance, .controlResponses, .controlHealth, .controlRequests, .controlCreateVideo, .unknown:
                 throw ErrorEnvelope.invalidURL(method: request.method, path: request.path)
             }
         } catch {
-            return .error(error, videoID: route.videoID)
+            return .error(error, videoID: route.videoID, bare: state.globalQuirks.contains(.bareErrors))
         }
     }
 
@@ -48,7 +48,7 @@ enum VideoEndpoints {
             isValid: isSize
         )
         let job = state.createJob(prompt: prompt, model: model, seconds: seconds, size: size, now: now)
-        return .json(200, job.video(at: now).jsonBytes, videoID: job.id)
+        return .json(200, job.video(at: now).jsonBytes(quirks: state.quirks(of: job)), videoID: job.id)
     }
 
     /// `GET /v1/videos/{id}`: the full video object; carries the poll hint while the job runs, when configured.
@@ -57,7 +57,7 @@ enum VideoEndpoints {
     ) throws(ErrorEnvelope) -> SimulatorResponse {
         guard let job = state.liveJob(id) else { throw .videoNotFound(id) }
         let video = job.video(at: now)
-        var response = SimulatorResponse.json(200, video.jsonBytes, videoID: id)
+        var response = SimulatorResponse.json(200, video.jsonBytes(quirks: state.quirks(of: job)), videoID: id)
         if let pollAfter = configuration.pollAfterMs, !video.isTerminal {
             response.headers.append(("openai-poll-after-ms", String(pollAfter)))
         }
@@ -102,7 +102,7 @@ enum VideoEndpoints {
         json.field("object", "list")
         json.key("data")
         json.beginArray()
-        for job in page { job.video(at: now).write(to: &json) }
+        for job in page { job.video(at: now).write(to: &json, quirks: state.quirks(of: job)) }
         json.endArray()
         json.field("first_id", page.first?.id)
         json.field("last_id", page.last?.id)
@@ -186,7 +186,7 @@ enum VideoEndpoints {
             prompt: prompt, model: source.model, seconds: source.seconds, size: source.size,
             remixedFrom: id, now: now
         )
-        return .json(200, job.video(at: now).jsonBytes, videoID: job.id)
+        return .json(200, job.video(at: now).jsonBytes(quirks: state.quirks(of: job)), videoID: job.id)
     }
 
     /// Whether `text` is `WIDTHxHEIGHT` with two positive integers.

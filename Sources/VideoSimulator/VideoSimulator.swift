@@ -35,11 +35,14 @@ public final class VideoSimulator: Sendable {
     }
 
     /// Starts a server on `host:port` (port 0 picks a free one) and returns once it is listening.
+    ///
+    /// Throws ``SimulatorError`` when it cannot listen and ``ScenarioError`` for a scenario with unusable ids.
     public static func start(
         _ configuration: SimulatorConfiguration = .init(),
         host: String = "127.0.0.1",
         port: Int = 0
     ) async throws -> VideoSimulator {
+        try configuration.scenario?.validate()
         let api = SimulatedAPI(configuration: configuration)
         let connections = OpenConnections()
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -96,6 +99,10 @@ public final class VideoSimulator: Sendable {
 
     /// Creates a job directly (as POST /v1/videos would), for tests and the demo; `outcome` forces the ending
     /// (nil = seeded choice); `durationSeconds` forces queued+running time (nil = seeded realistic choice).
+    ///
+    /// `id` fixes the id (nil draws one from the seed; a fixed id already in use is a programming error).
+    /// `faults` shape its successive `GET /v1/videos/{id}` answers, one each, then `thereafter` every later one
+    /// (nil: normal answers). `quirks` reshape its answers on top of the simulator-wide ones.
     @discardableResult
     public func createVideo(
         prompt: String,
@@ -103,12 +110,27 @@ public final class VideoSimulator: Sendable {
         seconds: String = "4",
         size: String = "720x1280",
         outcome: SimulatedOutcome? = nil,
-        durationSeconds: Double? = nil
+        durationSeconds: Double? = nil,
+        id: String? = nil,
+        faults: [Fault] = [],
+        thereafter: Fault? = nil,
+        quirks: Set<Quirk> = []
     ) -> SimulatedVideo {
-        api.createVideo(
-            prompt: prompt, model: model, seconds: seconds, size: size,
-            outcome: outcome, durationSeconds: durationSeconds
+        let video = ScriptedVideo(
+            id: id, prompt: prompt, model: model, seconds: seconds, size: size, outcome: outcome,
+            durationSeconds: durationSeconds, faults: faults, thereafter: thereafter, quirks: quirks
         )
+        guard let created = api.createVideo(video) else {
+            preconditionFailure("a video with id \(id ?? "") already exists in the simulator")
+        }
+        return created
+    }
+
+    /// Replaces the fault script of video `id`: `faults` for its next retrieves, one each, then `thereafter` for every
+    /// later one (nil: normal answers). Returns false when there is no such video.
+    @discardableResult
+    public func script(_ id: String, faults: [Fault], thereafter: Fault? = nil) -> Bool {
+        api.script(id, faults: faults, thereafter: thereafter)
     }
 
     /// The job with this id at the current virtual time; nil when unknown or deleted.
@@ -122,8 +144,21 @@ public final class VideoSimulator: Sendable {
     }
 
     /// Every API response fully sent, in order (control endpoint responses are not included).
+    ///
+    /// A response cut short, dropped, or not written because the client had gone is not here: see ``requests()``.
     public func responses() -> [LoggedResponse] {
         api.responses()
+    }
+
+    /// Every API request in arrival order: its arrival time on the real clock, the fault applied and what was sent
+    /// back (complete, truncated, closed without response, client gone, or still pending).
+    public func requests() -> [LoggedRequest] {
+        api.log.requests()
+    }
+
+    /// API requests that arrived but whose answer has not gone out yet (waiting for a delay, or being written).
+    public var pendingRequests: Int {
+        api.log.pending
     }
 
     /// Stops listening and closes every open connection; returns promptly.

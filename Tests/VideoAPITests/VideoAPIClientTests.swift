@@ -190,6 +190,26 @@ struct VideoAPIClientTests {
         #expect(script.requests.value.count == 1)
     }
 
+    @Test("a request on the wire when the caller is cancelled still delivers and records its answer, without a retry")
+    func cancelledInFlight() async throws {
+        let (started, startedContinuation) = AsyncStream<Void>.makeStream()
+        let (release, releaseContinuation) = AsyncStream<Void>.makeStream()
+        let transport = Transport { _ in
+            startedContinuation.yield()
+            for await _ in release { break }
+            return .json(401, #"{"error":{"message":"no","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}"#)
+        }
+        let client = VideoAPIClient(baseURL: Self.base, apiKey: Self.key, transport: transport, clock: TestClock().clock)
+        let log = AttemptLog()
+        let polling = Task { try await client.retrieve(id, record: log.record) }
+        for await _ in started { break }
+        polling.cancel()
+        releaseContinuation.yield()
+        let final = try await polling.value
+        #expect(final.httpStatus == 401)
+        #expect(log.all.map(\.httpStatus) == [401])
+    }
+
     @Test("an error thrown by record stops the retrieve and is rethrown")
     func recordFailure() async throws {
         struct DiskFull: Error {}

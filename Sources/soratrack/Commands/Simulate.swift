@@ -9,13 +9,19 @@ struct Simulate: AsyncParsableCommand {
         discussion: """
             Prints one line, the base URL (http://127.0.0.1:PORT/v1), then serves until SIGINT or SIGTERM. \
             Control endpoints without auth: POST /_simulator/advance?seconds=N, GET /_simulator/responses, \
-            GET /_simulator/health. The key is a command-line value here because the simulator is a local fake.
+            GET /_simulator/requests, POST /_simulator/videos (one scenario video), GET /_simulator/health. \
+            The key is a command-line value here because the simulator is a local fake.
+
+            --scenario loads a JSON file of videos with fixed ids, outcomes, scripted faults and proxy quirks; \
+            --fault-rate gives each retrieve a random transient fault (429, 500, 502 HTML, 503, cut body, \
+            closed connection), reproducible for a seed and an order of requests.
 
             Example:
               soratrack simulate --port 8080 --speed 60 --api-key sk-sim
               SORATRACK_BASE_URL=http://127.0.0.1:8080/v1 SORATRACK_API_KEY=sk-sim soratrack sync
+              soratrack simulate --speed 60 --scenario faults.json --fault-rate 0.1 --jitter 50ms
 
-            Exit codes: 0 stopped by SIGINT/SIGTERM, 64 bad flags, 1 the port cannot be bound.
+            Exit codes: 0 stopped by SIGINT/SIGTERM, 64 bad flags, 65 bad scenario file, 1 the port cannot be bound.
             """
     )
 
@@ -68,15 +74,20 @@ struct Simulate: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = SimulatorConfiguration(
-            seed: seed, speed: speed, apiKey: apiKey,
-            latency: SimulatorConfiguration.parseLatency(latency) ?? .zero,
-            failureRate: failureRate, pollAfterMs: pollAfterMs
-        )
-        let simulator = try await VideoSimulator.start(settings, port: port)
-        // Written straight to the descriptor, so scripts reading the first line never wait on a buffer.
-        FileHandle.standardOutput.write(Data((simulator.baseURL.absoluteString + "\n").utf8))
-        await TerminationSignals.wait()
-        await simulator.stop()
+        try await ExitCodes.run {
+            let settings = SimulatorConfiguration(
+                seed: seed, speed: speed, apiKey: apiKey,
+                latency: SimulatorConfiguration.parseLatency(latency) ?? .zero,
+                failureRate: failureRate, pollAfterMs: pollAfterMs,
+                faultRate: faultRate, jitter: SimulatorConfiguration.parseLatency(jitter) ?? .zero,
+                rejectAllKeys: rejectAllKeys, scenario: try scenario.map(Scenario.load(path:))
+            )
+            let simulator = try await VideoSimulator.start(settings, port: port)
+            // Written straight to the descriptor, so scripts reading the first line never wait on a buffer.
+            FileHandle.standardOutput.write(Data((simulator.baseURL.absoluteString + "\n").utf8))
+            await TerminationSignals.wait()
+            await simulator.stop()
+            return 0
+        }
     }
 }
