@@ -47,12 +47,11 @@ install: release
 	$(BIN_RELEASE) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/soratrack
 	$(BIN_RELEASE) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_soratrack
 	$(BIN_RELEASE) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/soratrack.fish
-	@if $(SWIFT) package --scratch-path $(RELEASE_DIR) plugin --list 2>/dev/null | grep -q generate-manual; then \
-		$(SWIFT) package --scratch-path $(RELEASE_DIR) --allow-writing-to-directory $(RELEASE_DIR)/man \
-			generate-manual --product soratrack --output-directory $(RELEASE_DIR)/man >/dev/null && \
-		install -m 644 $(RELEASE_DIR)/man/soratrack.1 $(DESTDIR)$(PREFIX)/share/man/man1/soratrack.1 || \
-		echo "(man page skipped: the manual generator failed)"; \
-	fi
+	@if $(SWIFT) build --scratch-path $(RELEASE_DIR) --product generate-manual >/dev/null 2>&1; then \
+		tool=$$(find $(RELEASE_DIR) -name 'generate-manual*' -type f -perm -u+x | head -n 1); \
+		$$tool $(BIN_RELEASE) --output-directory $(RELEASE_DIR)/man && \
+		install -m 644 $(RELEASE_DIR)/man/soratrack.1 $(DESTDIR)$(PREFIX)/share/man/man1/soratrack.1; \
+	else echo "(man page skipped: ArgumentParser's manual generator did not build)"; fi
 	@echo "installed $(DESTDIR)$(PREFIX)/bin/soratrack"
 
 ## test: unit, store, sync and end-to-end tests, then the official SDK against the simulator.

@@ -15,7 +15,9 @@ extension JobDatabase {
             conditions.append("model = ?")
             arguments.append(model)
         }
-        let createdAt = "coalesce(created_at, first_seen_at / 1000)"
+        // Windows filter on the provider's created_at, as reports do: a job whose creation time is unknown is
+        // outside every bounded window.
+        let createdAt = "created_at"
         if let since = filter.since {
             conditions.append("\(createdAt) >= ?")
             arguments.append(Int64(since.timeIntervalSince1970.rounded(.down)))
@@ -26,7 +28,7 @@ extension JobDatabase {
         }
         var sql = "SELECT \(Job.selection) FROM job"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY \(createdAt) DESC, id DESC"
+        sql += " ORDER BY coalesce(created_at, first_seen_at / 1000) DESC, id DESC"
         if let limit = filter.limit {
             sql += " LIMIT ?"
             arguments.append(limit)

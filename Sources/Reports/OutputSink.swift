@@ -19,8 +19,6 @@ public final class OutputSink {
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private var count = 0
-    /// Bytes handed to the descriptor so far.
-    public private(set) var bytesWritten = 0
     private var collected: [UInt8] = []
 
     private static let blockSize = 1 << 16
@@ -122,6 +120,5 @@ public final class OutputSink {
             }
             offset += written
         }
-        bytesWritten += length
     }
 }

@@ -9,11 +9,24 @@ public enum SnapshotColumns {
 
     /// The cells of one snapshot, in the order of `names`.
     public static func cells(_ snapshot: Snapshot) -> [Cell] {
-        [
-            .text(snapshot.videoID), .timestampMilliseconds(snapshot.polledAt), .optional(snapshot.httpStatus),
-            .optional(snapshot.status), .optional(snapshot.progress), .optional(snapshot.errorCode),
-            .optional(snapshot.errorMessage), .optionalTimestamp(snapshot.completedAt),
-            .optionalTimestamp(snapshot.expiresAt), .optional(snapshot.requestID), .optional(snapshot.pollError),
-        ]
+        var cells = [Cell](repeating: .null, count: names.count)
+        fill(&cells, with: snapshot)
+        return cells
+    }
+
+    /// Overwrites `cells` (of `names.count` elements) with those of `snapshot`: exports reuse one array for every row.
+    @inline(__always)
+    public static func fill(_ cells: inout [Cell], with snapshot: Snapshot) {
+        cells[0] = .text(snapshot.videoID)
+        cells[1] = .timestampMilliseconds(snapshot.polledAt)
+        cells[2] = .optional(snapshot.httpStatus)
+        cells[3] = .optional(snapshot.status)
+        cells[4] = .optional(snapshot.progress)
+        cells[5] = .optional(snapshot.errorCode)
+        cells[6] = .optional(snapshot.errorMessage)
+        cells[7] = .optionalTimestamp(snapshot.completedAt)
+        cells[8] = .optionalTimestamp(snapshot.expiresAt)
+        cells[9] = .optional(snapshot.requestID)
+        cells[10] = .optional(snapshot.pollError)
     }
 }

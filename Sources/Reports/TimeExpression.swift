@@ -9,13 +9,19 @@ public enum TimeExpression: Sendable, Equatable {
     /// An example of every accepted form, for error messages.
     public static let examples = "2026-11-28, 2026-11-28T23:51:51Z, 1764373911, or an age such as 45s, 30m, 24h, 7d, 2w"
 
+    /// Parses `text`; the error names the accepted forms with examples.
+    public init(parsing text: String) throws(TimeExpressionError) {
+        guard let value = TimeExpression(text) else { throw TimeExpressionError(text: text) }
+        self = value
+    }
+
     /// Parses `text`, or nil when it is none of the accepted forms.
     public init?(_ text: String) {
         let text = text.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { return nil }
         if let age = Self.age(text) {
             self = .ago(age)
-        } else if text.allSatisfy(\.isNumber), let seconds = Double(text) {
+        } else if Self.isUnixSeconds(text), let seconds = Double(text) {
             self = .absolute(Date(timeIntervalSince1970: seconds))
         } else if let date = Self.iso8601(text) {
             self = .absolute(date)
@@ -32,10 +38,17 @@ public enum TimeExpression: Sendable, Equatable {
         }
     }
 
+    /// Digits with at most one decimal point (`1764373911`, `1764373911.5`).
+    private static func isUnixSeconds(_ text: String) -> Bool {
+        text.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") } && text.filter { $0 == "." }.count <= 1
+            && text.first != "." && text.last != "."
+    }
+
     private static func age(_ text: String) -> Double? {
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800]
-        guard let unit = text.last, let scale = units[unit], let value = Double(text.dropLast()),
-            value.isFinite, value >= 0, text.dropLast().allSatisfy({ $0.isNumber || $0 == "." })
+        let text = text.lowercased()
+        guard let unit = text.last, let scale = units[unit], isUnixSeconds(String(text.dropLast())),
+            let value = Double(text.dropLast()), value.isFinite, value >= 0
         else { return nil }
         return value * scale
     }

@@ -14,7 +14,8 @@ struct Export: AsyncParsableCommand {
             created in the window, in the order they were recorded. CSV is RFC 4180 with CRLF line ends and \
             values exactly as stored. With --output the rows go to a hidden temporary file beside PATH, \
             which is synced and renamed to PATH only when complete: an interrupted export never leaves a \
-            partial file (a new file gets mode 0600; a replaced one keeps its mode).
+            partial file at PATH (Ctrl-C removes the temporary file; one left by a killed export is removed \
+            by the next export to PATH). A new file gets mode 0600; a replaced one keeps its mode.
 
             Example:
               soratrack export snapshots --since 7d --output snapshots.csv
@@ -47,7 +48,15 @@ struct Export: AsyncParsableCommand {
                 try export.write(from: db, to: writer)
             }
             if let output, output != "-" {
-                try AtomicOutputFile.write(to: output, write)
+                let file = try AtomicOutputFile(path: output)
+                let partial = file.temporaryPath
+                // Ctrl-C or SIGTERM: remove the partial file at once, then end as the signal would have.
+                let signals = TerminationSignals { signal in
+                    unlink(partial)
+                    _exit(128 + signal)
+                }
+                defer { signals.cancel() }
+                try file.write(write)
             } else {
                 try write(OutputSink.standardOutput())
             }
