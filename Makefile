@@ -63,5 +63,15 @@ test: deps $(VENV)/.installed
 sdk-compat: $(VENV)/.installed
 	@scripts/sdk-compat.sh $(BIN_DEBUG) $(PYTHON)
 
+## bench: release builds, then the benchmarks of bench/ (reports and export against the sqlite3 tool,
+## database growth per unchanged poll). Installs the sqlite3 command-line tool when it is missing.
+BENCH_DIR := .build-release
+bench: deps
+	@command -v sqlite3 >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq sqlite3; }
+	$(SWIFT) build -c release --product soratrack --scratch-path $(BENCH_DIR)
+	$(SWIFT) build -c release --product soratrack-seed --scratch-path $(BENCH_DIR)
+	bench/poll-growth.sh $(BENCH_DIR)/release/soratrack 1000 10
+	bench/reports-vs-sqlite.sh $(BENCH_DIR)/release/soratrack
+
 clean:
 	rm -rf .build $(VENV)

@@ -34,7 +34,7 @@ struct DemoBatch {
                 entry.outcome = .failed(code: "moderation_blocked", message: "Your request was blocked by our moderation system.")
             } else if index == 9 {
                 entry.outcome = .completed
-                entry.durationSeconds = 25 * 60  // the slow one
+                entry.durationSeconds = 12 * 60  // the slow one
             }
             return entry
         }

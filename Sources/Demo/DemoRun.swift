@@ -32,6 +32,8 @@ public struct DemoRun: Sendable {
         public var now: Date
         public var requests: Int
         public var ids: [VideoID]
+        /// The simulator's base URL (gone once the demo ends; named in the download hint).
+        public var baseURL: String
     }
 
     /// Runs the demo; `say` gets one line per pass (plain output), `progress` the live bar.
@@ -82,6 +84,7 @@ public struct DemoRun: Sendable {
             simulator.advance(by: minutesPerPass * 60)
         }
         return Outcome(
-            passes: passes, simulatedMinutes: Double(passes - 1) * minutesPerPass, now: simulator.now, requests: requests, ids: ids)
+            passes: passes, simulatedMinutes: Double(passes - 1) * minutesPerPass, now: simulator.now, requests: requests, ids: ids,
+            baseURL: simulator.baseURL.absoluteString)
     }
 }

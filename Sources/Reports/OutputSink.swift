@@ -111,6 +111,7 @@ public final class OutputSink {
             collected.append(contentsOf: UnsafeRawBufferPointer(start: start, count: length))
             return
         }
+        if descriptor == STDOUT_FILENO { fflush(nil) }  // keep order with text written by print()
         var offset = 0
         while offset < length {
             let written = Foundation.write(descriptor, start + offset, length - offset)

@@ -178,4 +178,20 @@ struct EndToEndTests {
         }
         await simulator.stop()
     }
+
+    @Test("demo runs the whole tool on the simulator: every job finishes, the three reports print, exit 0")
+    func demo() async throws {
+        let runner = CommandRunner()
+        defer { runner.remove() }
+        let result = try await runner.run(["demo", "--db", runner.path("demo.sqlite")])
+        #expect(result.status == 0, "\(result.stderr)")
+        for title in ["report durations", "report failures", "report expiring", "still open"] {
+            #expect(result.stdout.contains(title), "missing \(title)")
+        }
+        let db = try JobDatabase(path: runner.path("demo.sqlite"))
+        let jobs = try db.jobs()
+        #expect(jobs.count == 24)
+        #expect(jobs.allSatisfy { $0.phase == .completed || $0.phase == .failed })
+        #expect(jobs.contains { $0.errorCode == "moderation_blocked" })
+    }
 }

@@ -45,15 +45,16 @@ struct DemoCommand: AsyncParsableCommand {
             let outcome = try await DemoRun(databasePath: path, jobs: jobs, seed: seed)
                 .run(say: { line in if !quiet { print(line) } }, progress: progress)
             let database = try JobDatabase(path: path)
-            print("")
-            try DemoReports.print(database: database, now: outcome.now)
+            let style = OutputOptions.style(for: OutputSink.standardOutput())
+            try DemoReports.print(database: database, now: outcome.now, baseURL: outcome.baseURL, style: style)
             print("""
 
                 \(outcome.ids.count) jobs finished after \(outcome.passes) sync passes (\(outcome.requests) requests). \
                 The history is in \(path); look further with:
                   soratrack jobs --db \(path)
                   soratrack show \(outcome.ids[0]) --db \(path)
-                  soratrack jobs --db \(path) --status failed --format csv
+                  soratrack report durations --by size --db \(path) --now \(Int64(outcome.now.timeIntervalSince1970))
+                  soratrack export snapshots --db \(path) --output snapshots.csv
                   sqlite3 \(path) 'SELECT video_id, phase, polls FROM job ORDER BY polls DESC LIMIT 5'
                 """)
             return 0

@@ -2,14 +2,23 @@ import Foundation
 import JobStore
 import Reports
 
-/// The reports the demo prints at the end.
+/// The reports the demo prints at the end, as `report durations|failures|expiring` would.
 enum DemoReports {
-    static func print(database: JobDatabase, now: Date) throws {
+    static func print(database: JobDatabase, now: Date, baseURL: String, style: OutputStyle) throws {
         let sink = OutputSink.standardOutput()
-        try sink.write("Latest state of each job:\n")
+        let window = CreatedWindow()
+        let sections: [(String, any TabularReport)] = [
+            ("soratrack report durations --by model", try DurationReport(database: database, by: .model, status: .completed, window: window)),
+            ("soratrack report failures --by model", try FailureReport(database: database, by: .model, window: window)),
+            ("soratrack report failures --by error_code", try ErrorCodeReport(database: database, window: window)),
+            ("soratrack report expiring --within 1h", try ExpiringReport(
+                database: database, now: Int64(now.timeIntervalSince1970.rounded(.down)), within: 3600,
+                includeExpired: false, window: window, baseURL: baseURL)),
+        ]
+        for (title, report) in sections {
+            try sink.write("\n$ \(title)\n")
+            try report.write(format: .table, to: sink, style: style)
+        }
         try sink.flush()
-        let writer = try makeRowWriter(.table, columns: JobColumns.tableNames, sink: sink)
-        for job in try database.jobs() { try writer.write(JobColumns.tableCells(job)) }
-        try writer.finish()
     }
 }

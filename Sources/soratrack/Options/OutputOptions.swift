@@ -22,7 +22,10 @@ struct OutputOptions: ParsableArguments {
     }
 
     /// The style for `sink`: colour only on a terminal without NO_COLOR, tables as wide as the terminal.
-    func style(for sink: OutputSink) -> OutputStyle {
+    func style(for sink: OutputSink) -> OutputStyle { Self.style(for: sink, header: !noHeader) }
+
+    /// The style for `sink` when no options were parsed (commands that print tables of their own).
+    static func style(for sink: OutputSink, header: Bool = true) -> OutputStyle {
         let environment = ProcessInfo.processInfo.environment
         let colour = sink.isTerminal && environment["NO_COLOR"].map(\.isEmpty) ?? true
         var width: Int? = nil
@@ -30,7 +33,7 @@ struct OutputOptions: ParsableArguments {
             var size = winsize()
             if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { width = Int(size.ws_col) }
         }
-        return OutputStyle(header: !noHeader, colour: colour, width: width)
+        return OutputStyle(header: header, colour: colour, width: width)
     }
 
     /// Prints rows in the chosen format.
