@@ -54,10 +54,12 @@ install: release
 	else echo "(man page skipped: ArgumentParser's manual generator did not build)"; fi
 	@echo "installed $(DESTDIR)$(PREFIX)/bin/soratrack"
 
-## test: unit, store, sync and end-to-end tests, then the official SDK against the simulator.
+## test: unit, store, sync and end-to-end tests, a CSV round trip read back by Python's csv module,
+## then the official SDK against the simulator.
 test: deps $(VENV)/.installed
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	scripts/csv-roundtrip.sh $(BIN_DEBUG) $(PYTHON)
 	$(MAKE) --no-print-directory sdk-compat
 
 sdk-compat: $(VENV)/.installed
