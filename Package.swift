@@ -53,7 +53,9 @@ let package = Package(
         // Fills a database with a large synthetic history for benchmarks (not installed).
         .executableTarget(name: "soratrack-seed", dependencies: ["JobStore", "VideoAPI"], path: "bench/Seed"),
 
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "JobStore", "VideoAPI"]),
+        // Runs the built executable as a process; shared by the test targets that need one.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "JobStore", "VideoAPI", "TestSupport"]),
         .testTarget(name: "VideoAPITests", dependencies: [
             "VideoAPI",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -62,7 +64,7 @@ let package = Package(
         .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "VideoAPI"]),
         .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "JobStore", "VideoAPI"]),
         .testTarget(name: "VideoSimulatorTests", dependencies: ["VideoSimulator", "VideoAPI"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["VideoSimulator", "JobStore", "VideoAPI"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["VideoSimulator", "JobStore", "VideoAPI", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -55,28 +55,12 @@ public struct Video: Sendable, Equatable, Decodable {
 
     /// Decodes one body; throws `VideoAPIError.malformedBody` with a short reason when it is not a JSON object with string `id` and `status`.
     public static func decode(from body: Data) throws(VideoAPIError) -> Video {
-        let json: JSONValue
-        do {
-            json = try JSONValue.parse(body)
-        } catch {
-            let text = String(decoding: body.prefix(64 * 1024), as: UTF8.self)
-            if !body.isEmpty, BodyText.isHTML(text, contentType: nil) {
-                throw .malformedBody(BodyText.htmlSummary(text))
-            }
-            throw .malformedBody(error.description)
-        }
-        return try Video(json: json)
+        try Video(json: LenientBody.parse(body))
     }
 
     /// Decodes leniently through any `Decoder`, by the same rules as ``decode(from:)``.
     public init(from decoder: any Decoder) throws {
-        let json = try JSONValue(from: decoder)
-        do {
-            self = try Video(json: json)
-        } catch {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: error.description))
-        }
+        self = try LenientBody.decode(decoder, Video.init(json:))
     }
 
     /// Reads a video out of parsed JSON: only `id` and `status` are required.

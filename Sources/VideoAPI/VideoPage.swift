@@ -21,24 +21,12 @@ public struct VideoPage: Sendable, Equatable, Decodable {
 
     /// Decodes one list body; throws `VideoAPIError.malformedBody` when it is not an object with a `data` array of videos.
     public static func decode(from body: Data) throws(VideoAPIError) -> VideoPage {
-        let json: JSONValue
-        do {
-            json = try JSONValue.parse(body)
-        } catch {
-            throw .malformedBody(error.description)
-        }
-        return try VideoPage(json: json)
+        try VideoPage(json: LenientBody.parse(body))
     }
 
     /// Decodes leniently through any `Decoder`, by the same rules as ``decode(from:)``.
     public init(from decoder: any Decoder) throws {
-        let json = try JSONValue(from: decoder)
-        do {
-            self = try VideoPage(json: json)
-        } catch {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: error.description))
-        }
+        self = try LenientBody.decode(decoder, VideoPage.init(json:))
     }
 
     init(json: JSONValue) throws(VideoAPIError) {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import JobStore
 import Synchronization
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import GRDB
 import JobStore
 import Testing
@@ -49,7 +50,7 @@ struct LocalInputTests {
 
         for (database, what) in [(folder + "/new.sqlite", "a new database"), (folder + "/below/new.sqlite", "a new folder")] {
             for arguments in [["track", "--no-poll", "video_new"] + ["--db", database], ["sync"] + bench.flagsWithoutKeyFile(database: database)] {
-                let result = try await bench.runner.run(through: Unprivileged.launcher, arguments, environment: bench.keyEnvironment)
+                let result = try await bench.runner.run(arguments, through: Unprivileged.launcher, environment: bench.keyEnvironment)
                 #expect(result.status == 73, "\(what), \(arguments[0]): exit \(result.status): \(result.stderr)")
                 #expect(result.stderr.contains("cannot create"), "\(what), \(arguments[0]): \(result.stderr)")
                 expectOneLine(result, "\(what), \(arguments[0])")
@@ -57,13 +58,13 @@ struct LocalInputTests {
         }
         for arguments in [["track", "--no-poll", "video_new"] + ["--db", existing], ["sync"] + bench.flagsWithoutKeyFile(database: existing),
                           ["watch"] + bench.flagsWithoutKeyFile(database: existing)] {
-            let result = try await bench.runner.run(through: Unprivileged.launcher, arguments, environment: bench.keyEnvironment)
+            let result = try await bench.runner.run(arguments, through: Unprivileged.launcher, environment: bench.keyEnvironment)
             #expect([73, 74].contains(result.status), "existing database, \(arguments[0]): exit \(result.status): \(result.stderr)")
             #expect(result.stderr.contains(folder), "existing database, \(arguments[0]): \(result.stderr)")
             expectOneLine(result, "existing database, \(arguments[0])")
         }
         // A read-only command either reads or fails the same clear way.
-        let jobs = try await bench.runner.run(through: Unprivileged.launcher, ["jobs", "--db", existing], environment: bench.keyEnvironment)
+        let jobs = try await bench.runner.run(["jobs", "--db", existing], through: Unprivileged.launcher, environment: bench.keyEnvironment)
         if jobs.status == 0 {
             #expect(jobs.stdout.contains(ids[0]))
         } else {
@@ -115,7 +116,7 @@ struct LocalInputTests {
         bench.simulator.advance(by: 60)
         let blocks = size / 1024 + 8
         let result = try await bench.runner.run(
-            through: ["/bin/bash", "-c", "ulimit -f \(blocks); exec \"$0\" \"$@\""], ["sync", "--concurrency", "4"] + bench.flags)
+            ["sync", "--concurrency", "4"] + bench.flags, through: ["/bin/bash", "-c", "ulimit -f \(blocks); exec \"$0\" \"$@\""])
         #expect(result.status == 74, "exit \(result.status): \(result.stderr)")
         #expect(result.stderr.contains("database error"), "\(result.stderr)")
         expectOneLine(result, "sync on a full disk")
@@ -265,32 +266,5 @@ extension LocalInputTests {
         static func makeWritable(folder: String) {
             try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder)
         }
-    }
-}
-
-extension CommandRunner {
-    /// Runs `soratrack ARGS` through `launcher` (such as `setpriv …` or `bash -c 'ulimit …; exec "$0" "$@"'`):
-    /// the launcher's words, then the executable's path, then `arguments`.
-    func run(through launcher: [String], _ arguments: [String], environment extra: [String: String] = [:]) async throws -> Result {
-        let process = Process()
-        let words = launcher + [Self.executable.path] + arguments
-        process.executableURL = URL(fileURLWithPath: words[0])
-        process.arguments = Array(words.dropFirst())
-        process.environment = environment.merging(extra) { _, new in new }
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let id = UUID().uuidString
-        let outPath = path("out-\(id)"), errPath = path("err-\(id)")
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        process.standardInput = FileHandle.nullDevice
-        let (exits, continuation) = AsyncStream<Int32>.makeStream()
-        process.terminationHandler = { ended in
-            continuation.yield(ended.terminationStatus)
-            continuation.finish()
-        }
-        try process.run()
-        return try await RunningCommand(process: process, exits: exits, outPath: outPath, errPath: errPath).wait()
     }
 }

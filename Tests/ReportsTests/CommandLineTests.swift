@@ -1,6 +1,7 @@
 import Foundation
 import JobStore
 import Reports
+import TestSupport
 import Testing
 import VideoAPI
 
@@ -8,12 +9,13 @@ import VideoAPI
 @Suite("report and export commands", .serialized)
 struct CommandLineTests {
     @Test("a malformed time is a usage error (64) whose message shows accepted examples")
-    func malformedTime() throws {
+    func malformedTime() async throws {
         let folder = TemporaryFolder()
         defer { folder.remove() }
+        let runner = CommandRunner(folder: folder.path)
         _ = try JobDatabase(path: folder.file("db.sqlite"))
         for arguments in [["report", "durations", "--since", "yesterday"], ["export", "jobs", "--until", "12x"], ["report", "expiring", "--now", "soon"]] {
-            let result = try CommandProcess.run(arguments + ["--db", folder.file("db.sqlite")], in: folder)
+            let result = try await runner.run(arguments + ["--db", folder.file("db.sqlite")])
             #expect(result.status == 64, "\(arguments)")
             #expect(result.stderr.contains("2026-11-28T23:51:51Z"), "\(arguments): \(result.stderr)")
             #expect(result.stderr.contains("7d"))
@@ -21,36 +23,36 @@ struct CommandLineTests {
     }
 
     @Test("other bad flags are usage errors too")
-    func badFlags() throws {
+    func badFlags() async throws {
         let folder = TemporaryFolder()
         defer { folder.remove() }
+        let runner = CommandRunner(folder: folder.path)
         let db = folder.file("db.sqlite")
         _ = try JobDatabase(path: db)
         for arguments in [
             ["report", "durations", "--by", "error_code"], ["export", "jobs", "--format", "table"],
             ["report", "failures", "--since", "2026-11-20", "--until", "2026-11-19"], ["export", "everything"],
         ] {
-            #expect(try CommandProcess.run(arguments + ["--db", db], in: folder).status == 64, "\(arguments)")
+            #expect(try await runner.run(arguments + ["--db", db]).status == 64, "\(arguments)")
         }
     }
 
     @Test("reports print the golden numbers in every format, with a pinned --now")
-    func reports() throws {
+    func reports() async throws {
         let folder = TemporaryFolder()
         defer { folder.remove() }
+        let runner = CommandRunner(folder: folder.path)
         let db = folder.file("db.sqlite")
         try ReportFixture.build(try JobDatabase(path: db))
-        let durations = try CommandProcess.run(["report", "durations", "--by", "model", "--format", "csv", "--db", db], in: folder)
+        let durations = try await runner.run(["report", "durations", "--by", "model", "--format", "csv", "--db", db])
         #expect(durations.status == 0)
         #expect(durations.stdout == "group,count,mean_s,p50_s,p90_s,p95_s,p99_s,max_s\r\nsora-2,4,78.75,75,111,115.5,119.1,120\r\nsora-2-pro,1,600,600,600,600,600,600\r\n")
-        let failures = try CommandProcess.run(["report", "failures", "--since", "2026-11-20", "--format", "json", "--db", db], in: folder)
+        let failures = try await runner.run(["report", "failures", "--since", "2026-11-20", "--format", "json", "--db", db])
         #expect(failures.stdout == "[\n{\"group\":\"all\",\"total\":3,\"completed\":1,\"failed\":0,\"pending\":2,\"failure_rate\":0}\n]\n")
         // An age counts back from --now: 2 days before 2026-11-21T00:00:00Z is day A.
-        let aged = try CommandProcess.run(
-            ["report", "failures", "--since", "2d", "--now", "2026-11-21T00:00:00Z", "--format", "csv", "--no-header", "--db", db], in: folder)
+        let aged = try await runner.run(["report", "failures", "--since", "2d", "--now", "2026-11-21T00:00:00Z", "--format", "csv", "--no-header", "--db", db])
         #expect(aged.stdout == "all,11,5,3,2,0.375\r\n")
-        let expiring = try CommandProcess.run(
-            ["report", "expiring", "--now", String(ReportFixture.now), "--include-expired", "--within", "30m", "--db", db], in: folder)
+        let expiring = try await runner.run(["report", "expiring", "--now", String(ReportFixture.now), "--include-expired", "--within", "30m", "--db", db])
         #expect(expiring.status == 0)
         #expect(expiring.stdout.contains("c3"))
         #expect(expiring.stdout.contains("-1m40s"))
@@ -58,15 +60,16 @@ struct CommandLineTests {
     }
 
     @Test("export to a file in a missing folder exits 73; no database exits 74")
-    func exportErrors() throws {
+    func exportErrors() async throws {
         let folder = TemporaryFolder()
         defer { folder.remove() }
+        let runner = CommandRunner(folder: folder.path)
         let db = folder.file("db.sqlite")
         _ = try JobDatabase(path: db)
-        let missingFolder = try CommandProcess.run(["export", "jobs", "--output", folder.file("no/such/out.csv"), "--db", db], in: folder)
+        let missingFolder = try await runner.run(["export", "jobs", "--output", folder.file("no/such/out.csv"), "--db", db])
         #expect(missingFolder.status == 73)
         #expect(missingFolder.stderr.contains("does not exist"))
-        let noDatabase = try CommandProcess.run(["export", "jobs", "--db", folder.file("none.sqlite")], in: folder)
+        let noDatabase = try await runner.run(["export", "jobs", "--db", folder.file("none.sqlite")])
         #expect(noDatabase.status == 74)
     }
 
@@ -74,6 +77,7 @@ struct CommandLineTests {
     func killedExport() async throws {
         let folder = TemporaryFolder()
         defer { folder.remove() }
+        let runner = CommandRunner(folder: folder.path)
         let db = folder.file("big.sqlite")
         let database = try JobDatabase(path: db)
         let output = folder.file("snapshots.csv")
@@ -92,29 +96,28 @@ struct CommandLineTests {
                 _ = try database.record(batch, runID: nil)
                 recorded += batch.count
             }
-            let export = try CommandProcess(["export", "snapshots", "--output", output, "--db", db], in: folder)
+            let export = try runner.start(["export", "snapshots", "--output", output, "--db", db])
             let temporary = { folder.entries().first { $0.hasPrefix(".snapshots.csv.soratrack-") && $0.hasSuffix(".tmp") } }
-            let started = try await waitFor(seconds: 60) {
+            try await waitUntil("the export to write its temporary file", seconds: 60) {
                 guard export.process.isRunning else { return true }
                 guard let name = temporary() else { return false }
                 let size = (try? FileManager.default.attributesOfItem(atPath: folder.file(name))[.size] as? Int) ?? 0
                 return size > 0
             }
-            #expect(started)
             guard export.process.isRunning else {
                 // It finished before it could be caught: try again with more rows.
-                #expect(export.waitForExit().status == 0)
+                #expect(try await export.wait().status == 0)
                 try FileManager.default.removeItem(atPath: output)
                 target *= 4
                 continue
             }
             kill(export.process.processIdentifier, SIGKILL)
-            let killed = export.waitForExit()
+            let killed = try await export.wait()
             #expect(killed.status == SIGKILL)
             #expect(!FileManager.default.fileExists(atPath: output))
             #expect(temporary() != nil)  // hidden and recognisable
 
-            let again = try CommandProcess.run(["export", "snapshots", "--output", output, "--db", db], in: folder)
+            let again = try await runner.run(["export", "snapshots", "--output", output, "--db", db])
             #expect(again.status == 0, "\(again.stderr)")
             #expect(temporary() == nil)
             let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\r\n").count
@@ -122,15 +125,15 @@ struct CommandLineTests {
 
             // SIGTERM (or Ctrl-C) mid-write: the temporary file is removed at once, nothing appears.
             let interrupted = folder.file("interrupted.csv")
-            let second = try CommandProcess(["export", "snapshots", "--output", interrupted, "--db", db], in: folder)
+            let second = try runner.start(["export", "snapshots", "--output", interrupted, "--db", db])
             let partial = { folder.entries().first { $0.hasPrefix(".interrupted.csv.soratrack-") } }
-            let writing = try await waitFor(seconds: 60) {
+            try await waitUntil("the interrupted export to write", seconds: 60) {
                 guard second.process.isRunning, let name = partial() else { return !second.process.isRunning }
                 return ((try? FileManager.default.attributesOfItem(atPath: folder.file(name))[.size] as? Int) ?? 0) > 0
             }
-            #expect(writing && second.process.isRunning)
+            #expect(second.process.isRunning)
             kill(second.process.processIdentifier, SIGTERM)
-            #expect(second.waitForExit().status == 128 + SIGTERM)
+            #expect(try await second.wait().status == 128 + SIGTERM)
             #expect(!FileManager.default.fileExists(atPath: interrupted))
             #expect(partial() == nil)
             return

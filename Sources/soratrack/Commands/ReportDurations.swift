@@ -19,23 +19,8 @@ struct ReportDurations: AsyncParsableCommand {
             Exit codes: 0 ok, 64 bad flags or times, 74 no database or database error.
             """)
 
-    /// The groupings of durations (failures also have error_code).
-    enum Grouping: String, CaseIterable, ExpressibleByArgument {
-        case none, model, size, seconds, day
-
-        var grouping: JobGrouping {
-            switch self {
-            case .none: .none
-            case .model: .model
-            case .size: .size
-            case .seconds: .seconds
-            case .day: .day
-            }
-        }
-    }
-
     @Option(name: .long, help: "Group by none, model, size, seconds or day (UTC date of created_at).")
-    var by: Grouping = .none
+    var by: JobGrouping = .none
 
     @Option(name: .long, help: "Which finished jobs: completed, failed or all.")
     var status: DurationStatus = .completed
@@ -44,10 +29,14 @@ struct ReportDurations: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        if by == .errorCode { throw ValidationError("--by error_code is for report failures; durations group by none, model, size, seconds or day") }
+    }
+
     func run() async throws {
         try await ExitCodes.run {
             let window = time.resolve().window
-            let report = try DurationReport(database: try database.openExisting(), by: by.grouping, status: status, window: window)
+            let report = try DurationReport(database: try database.openExisting(), by: by, status: status, window: window)
             try output.print(report)
             return 0
         }

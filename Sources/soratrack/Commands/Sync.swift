@@ -22,30 +22,21 @@ struct Sync: AsyncParsableCommand {
             78 newer database schema or bad base URL.
             """)
 
-    @Option(name: .long, help: "Requests in flight at once.")
-    var concurrency = 8
-
     @Option(name: .long, help: ArgumentHelp("Stop launching requests after this long, e.g. 4m.", valueName: "duration"))
     var maxDuration: HumanDuration?
 
-    @Option(name: .long, help: ArgumentHelp("End jobs not finished this long after creation as abandoned.", valueName: "duration"))
-    var giveUpAfter = HumanDuration(.seconds(24 * 3600), text: "24h")
-
+    @OptionGroup var polling: PollingOptions
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var api: APIOptions
     @OptionGroup var log: LogOptions
 
-    func validate() throws {
-        guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 256") }
-    }
-
     func run() async throws {
         try await ExitCodes.run {
-            try await api.withClient(maxConnections: concurrency) { client in
+            try await api.withClient(maxConnections: polling.concurrency) { client in
                 let lock = try SyncLock(databasePath: database.path)
                 let db = try database.open()
                 let engine = SyncEngine(database: db, client: client, logger: log.makeLogger(label: "soratrack.sync"))
-                let options = SyncOptions(concurrency: concurrency, maxDuration: maxDuration?.duration, giveUpAfter: giveUpAfter.duration)
+                let options = SyncOptions(concurrency: polling.concurrency, maxDuration: maxDuration?.duration, giveUpAfter: polling.giveUpAfter.duration)
                 let progress = ProgressLine(enabled: !log.quiet)
                 let summary = try await engine.sync(options) { step in
                     progress.update(done: step.done, total: step.total, errors: step.errors, label: "sync")

@@ -29,24 +29,18 @@ struct Watch: AsyncParsableCommand {
     @Flag(name: .long, help: "Keep running when no job is left, waiting for new ones.")
     var forever = false
 
-    @Option(name: .long, help: "Requests in flight at once.")
-    var concurrency = 8
-
-    @Option(name: .long, help: ArgumentHelp("End jobs not finished this long after creation as abandoned.", valueName: "duration"))
-    var giveUpAfter = HumanDuration(.seconds(24 * 3600), text: "24h")
-
+    @OptionGroup var polling: PollingOptions
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var api: APIOptions
     @OptionGroup var log: LogOptions
 
     func validate() throws {
         guard interval.duration >= .milliseconds(100) else { throw ValidationError("--interval must be at least 100ms") }
-        guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 256") }
     }
 
     func run() async throws {
         try await ExitCodes.run {
-            try await api.withClient(maxConnections: concurrency) { client in
+            try await api.withClient(maxConnections: polling.concurrency) { client in
                 let lock = try SyncLock(databasePath: database.path)
                 let db = try database.open()
                 let logger = log.makeLogger(label: "soratrack.watch")
@@ -58,7 +52,7 @@ struct Watch: AsyncParsableCommand {
                 defer { signals.cancel() }
                 let progress = ProgressLine(enabled: !log.quiet)
                 let summary = try await SyncEngine(database: db, client: client, logger: logger).watch(
-                    SyncOptions(concurrency: concurrency, giveUpAfter: giveUpAfter.duration, command: "watch"),
+                    SyncOptions(concurrency: polling.concurrency, giveUpAfter: polling.giveUpAfter.duration, command: "watch"),
                     interval: interval.duration, forever: forever, stop: stop
                 ) { step in progress.update(done: step.done, total: step.total, errors: step.errors, label: "watch") }
                 progress.finish()

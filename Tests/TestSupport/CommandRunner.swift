@@ -1,31 +1,34 @@
 import Foundation
 
-/// Runs the built `soratrack` executable as a real process in a temporary folder.
-struct CommandRunner {
+/// Runs the built `soratrack` executable as a real process in a temporary folder (shared by the test targets).
+public struct CommandRunner: Sendable {
     /// What a finished process left behind.
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
     }
 
     /// The folder the test works in (database, key file, outputs).
-    let folder: String
+    public let folder: String
     /// Environment for every run: a clean one, so the developer's own settings never leak in.
-    var environment: [String: String]
+    public var environment: [String: String]
 
-    init() {
-        folder = NSTemporaryDirectory() + "soratrack-e2e-" + UUID().uuidString
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        environment = ["PATH": "/usr/bin:/bin", "HOME": folder, "NO_COLOR": "1"]
+    /// Works in `folder`, or in a new temporary folder when nil.
+    public init(folder: String? = nil) {
+        self.folder = folder ?? NSTemporaryDirectory() + "soratrack-e2e-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: self.folder, withIntermediateDirectories: true)
+        environment = ["PATH": "/usr/bin:/bin", "HOME": self.folder, "NO_COLOR": "1"]
     }
 
-    func path(_ name: String) -> String { folder + "/" + name }
+    /// A path inside the folder.
+    public func path(_ name: String) -> String { folder + "/" + name }
 
-    func remove() { try? FileManager.default.removeItem(atPath: folder) }
+    /// Deletes the folder.
+    public func remove() { try? FileManager.default.removeItem(atPath: folder) }
 
     /// The executable built next to the test bundle (or `SORATRACK_BIN`).
-    static var executable: URL {
+    public static var executable: URL {
         if let path = ProcessInfo.processInfo.environment["SORATRACK_BIN"] { return URL(fileURLWithPath: path) }
         let directory = Bundle.main.executableURL?.deletingLastPathComponent()
             ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -38,11 +41,17 @@ struct CommandRunner {
     }
 
     /// Starts `soratrack ARGS` and returns the running process with its output files.
-    func start(_ arguments: [String], stdin: String? = nil) throws -> RunningCommand {
+    ///
+    /// With a `launcher` (such as `setpriv …` or `bash -c 'ulimit …; exec "$0" "$@"'`) the process is the
+    /// launcher's words, then the executable's path, then `arguments`; `extra` is added to the environment.
+    public func start(
+        _ arguments: [String], stdin: String? = nil, through launcher: [String] = [], environment extra: [String: String] = [:]
+    ) throws -> RunningCommand {
         let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.environment = environment
+        let words = launcher + [Self.executable.path] + arguments
+        process.executableURL = URL(fileURLWithPath: words[0])
+        process.arguments = Array(words.dropFirst())
+        process.environment = environment.merging(extra) { _, new in new }
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         let id = UUID().uuidString
         let outPath = path("out-\(id)"), errPath = path("err-\(id)")
@@ -68,20 +77,24 @@ struct CommandRunner {
 
     /// Runs `soratrack ARGS` to the end.
     @discardableResult
-    func run(_ arguments: [String], stdin: String? = nil) async throws -> Result {
-        try await start(arguments, stdin: stdin).wait()
+    public func run(
+        _ arguments: [String], stdin: String? = nil, through launcher: [String] = [], environment extra: [String: String] = [:]
+    ) async throws -> Result {
+        try await start(arguments, stdin: stdin, through: launcher, environment: extra).wait()
     }
 }
 
 /// A started `soratrack` process.
-struct RunningCommand: @unchecked Sendable {
-    let process: Process
+public struct RunningCommand: @unchecked Sendable {
+    /// The process, for its pid or to send it a signal.
+    public let process: Process
     let exits: AsyncStream<Int32>
-    let outPath: String
-    let errPath: String
+    /// Where its standard output and error go.
+    public let outPath: String
+    public let errPath: String
 
     /// Waits for the end without blocking the test's threads.
-    func wait() async throws -> CommandRunner.Result {
+    public func wait() async throws -> CommandRunner.Result {
         var status: Int32 = -1
         for await code in exits { status = code }
         return CommandRunner.Result(
@@ -92,7 +105,7 @@ struct RunningCommand: @unchecked Sendable {
 }
 
 /// Waits until `condition` holds, checking every 10 ms, failing after `seconds`.
-func waitUntil(_ what: String, seconds: Double = 20, _ condition: () throws -> Bool) async throws {
+public func waitUntil(_ what: String, seconds: Double = 20, _ condition: () throws -> Bool) async throws {
     let deadline = Date().addingTimeInterval(seconds)
     while try !condition() {
         if Date() > deadline { throw WaitTimeout(what: what) }
@@ -100,7 +113,8 @@ func waitUntil(_ what: String, seconds: Double = 20, _ condition: () throws -> B
     }
 }
 
-struct WaitTimeout: Error, CustomStringConvertible {
-    var what: String
-    var description: String { "timed out waiting for \(what)" }
+/// A condition that did not come true in time.
+public struct WaitTimeout: Error, CustomStringConvertible {
+    public var what: String
+    public var description: String { "timed out waiting for \(what)" }
 }
