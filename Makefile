@@ -49,8 +49,9 @@ install: release
 	$(BIN_RELEASE) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/soratrack.fish
 	@if $(SWIFT) build --scratch-path $(RELEASE_DIR) --product generate-manual >/dev/null 2>&1; then \
 		tool=$$(find $(RELEASE_DIR) -name 'generate-manual*' -type f -perm -u+x | head -n 1); \
-		$$tool $(BIN_RELEASE) --output-directory $(RELEASE_DIR)/man && \
-		install -m 644 $(RELEASE_DIR)/man/soratrack.1 $(DESTDIR)$(PREFIX)/share/man/man1/soratrack.1; \
+		mkdir -p $(RELEASE_DIR)/man && $$tool $(BIN_RELEASE) --output-directory $(RELEASE_DIR)/man && \
+		install -m 644 $(RELEASE_DIR)/man/soratrack.1 $(DESTDIR)$(PREFIX)/share/man/man1/soratrack.1 || \
+		echo "(man page skipped: the manual generator failed)"; \
 	else echo "(man page skipped: ArgumentParser's manual generator did not build)"; fi
 	@echo "installed $(DESTDIR)$(PREFIX)/bin/soratrack"
 
