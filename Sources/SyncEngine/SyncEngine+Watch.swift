@@ -10,11 +10,9 @@ extension SyncEngine {
         _ options: SyncOptions, interval: Duration, forever: Bool, stop: StopSignal, rescanEvery: Duration = .seconds(1),
         progress: (@Sendable (SyncProgress) -> Void)? = nil
     ) async throws(StoreError) -> SyncSummary {
-        let start = clock.now()
-        let runID = try database.startRun(command: options.command, at: start)
         let tally = SharedTally(Tally(total: 0))
         var lastPolled: [VideoID: Date] = [:]
-        do {
+        return try await recordedRun(options.command, tally: tally) { runID, _ in
             while !stop.isStopped {
                 let abandoned = try database.abandonStale(now: clock.now(), giveUpAfter: options.giveUpAfter)
                 tally.withLock { $0.summary.abandoned += abandoned.count }
@@ -39,16 +37,7 @@ extension SyncEngine {
                 for id in due { lastPolled[id] = pollStart }
                 if tally.withLock({ $0.summary.authFailure != nil }) { break }
             }
-        } catch {
-            let storeError = (error as? StoreError) ?? .io(path: database.path, reason: "\(error)")
-            try? database.finishRun(runID, counts: tally.withLock { $0.counts }, exitCode: 74, at: clock.now())
-            throw storeError
         }
-        var summary = tally.withLock { $0.summary }
-        summary.stillOpen = try database.openJobs().count
-        summary.elapsedSeconds = clock.now().timeIntervalSince(start)
-        try database.finishRun(runID, counts: summary.counts, exitCode: summary.exitCode, at: clock.now())
-        return summary
     }
 
     /// When a job is due: now if never polled in this watch; else the provider's poll-after/retry-after

@@ -31,19 +31,29 @@ public struct SyncEngine: Sendable {
 
     /// Polls `ids` once each (with retries), recording every attempt; the run is stored in `sync_run`.
     public func poll(_ ids: [VideoID], options: SyncOptions, progress: (@Sendable (SyncProgress) -> Void)? = nil) async throws(StoreError) -> SyncSummary {
-        let start = clock.now()
-        let runID = try database.startRun(command: options.command, at: start)
-        let deadline = options.maxDuration.map { start.addingTimeInterval($0.seconds) }
         let tally = SharedTally(Tally(total: ids.count))
-        do {
+        var summary = try await recordedRun(options.command, tally: tally) { runID, start in
+            let deadline = options.maxDuration.map { start.addingTimeInterval($0.seconds) }
             try await pollAll(ids, options: options, deadline: deadline, runID: runID, tally: tally, stop: nil, progress: progress)
+        }
+        summary.skipped = ids.count - summary.counts.jobs
+        return summary
+    }
+
+    /// Runs `body` as one row of `sync_run`, opened before and closed after, also when a write fails (exit 74).
+    func recordedRun(
+        _ command: String, tally: SharedTally, _ body: (_ runID: Int64, _ start: Date) async throws -> Void
+    ) async throws(StoreError) -> SyncSummary {
+        let start = clock.now()
+        let runID = try database.startRun(command: command, at: start)
+        do {
+            try await body(runID, start)
         } catch {
             let storeError = (error as? StoreError) ?? .io(path: database.path, reason: "\(error)")
             try? database.finishRun(runID, counts: tally.withLock { $0.counts }, exitCode: 74, at: clock.now())
             throw storeError
         }
         var summary = tally.withLock { $0.summary }
-        summary.skipped = ids.count - summary.counts.jobs
         summary.stillOpen = try database.openJobs().count
         summary.elapsedSeconds = clock.now().timeIntervalSince(start)
         try database.finishRun(runID, counts: summary.counts, exitCode: summary.exitCode, at: clock.now())
