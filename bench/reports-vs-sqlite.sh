@@ -73,13 +73,7 @@ SELECT video_id, coalesce(local_state, status) AS status, model, size, seconds, 
     strftime('%Y-%m-%dT%H:%M:%fZ', last_polled_at / 1000.0, 'unixepoch') AS last_polled_at, polls, phase
 FROM job ORDER BY created_at, id;
 SQL
-cat >"$WORK/export-snapshots.sql" <<'SQL'
-SELECT job.video_id, strftime('%Y-%m-%dT%H:%M:%fZ', s.polled_at / 1000.0, 'unixepoch') AS polled_at, s.http_status,
-    s.status, s.progress, s.error_code, s.error_message,
-    strftime('%Y-%m-%dT%H:%M:%SZ', s.completed_at, 'unixepoch') AS completed_at,
-    strftime('%Y-%m-%dT%H:%M:%SZ', s.expires_at, 'unixepoch') AS expires_at, s.request_id, s.poll_error
-FROM snapshot s CROSS JOIN job ON job.id = s.job_id ORDER BY s.id;
-SQL
+cp bench/sql/export-snapshots.sql "$WORK/export-snapshots.sql"  # shared with bench/run.sh
 
 # measure name | soratrack arguments | SQL file
 MEASURES=(

@@ -295,13 +295,7 @@ fi
 # --- 5. export snapshots -----------------------------------------------------------------------------------------
 if [ -s "$BIG_DB" ]; then
     log "5. export snapshots of the 2M history: peak memory"
-    cat >"$WORK/export-snapshots.sql" <<'SQL'
-SELECT job.video_id, strftime('%Y-%m-%dT%H:%M:%fZ', s.polled_at / 1000.0, 'unixepoch') AS polled_at, s.http_status,
-    s.status, s.progress, s.error_code, s.error_message,
-    strftime('%Y-%m-%dT%H:%M:%SZ', s.completed_at, 'unixepoch') AS completed_at,
-    strftime('%Y-%m-%dT%H:%M:%SZ', s.expires_at, 'unixepoch') AS expires_at, s.request_id, s.poll_error
-FROM snapshot s CROSS JOIN job ON job.id = s.job_id ORDER BY s.id;
-SQL
+    cp bench/sql/export-snapshots.sql "$WORK/export-snapshots.sql"  # shared with bench/reports-vs-sqlite.sh
     rows_exported=$("$BIN" export snapshots --db "$BIG_DB" --no-header | wc -l)
     /usr/bin/time -v -o "$WORK/ours.time" "$BIN" export snapshots --db "$BIG_DB" >/dev/null
     /usr/bin/time -v -o "$WORK/theirs.time" sqlite3 -csv -header "$BIG_DB" ".read $WORK/export-snapshots.sql" >/dev/null
