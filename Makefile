@@ -66,20 +66,20 @@ test: deps $(VENV)/.installed
 sdk-compat: $(VENV)/.installed
 	@scripts/sdk-compat.sh $(BIN_DEBUG) $(PYTHON)
 
-## bench: the benchmark of issue 6 (bench/run.sh): release builds of soratrack and soratrack-seed, then one
+## bench: the benchmark of issue 6 (bench/run.sh): release builds of soratrack and soratrack-seed (static Swift
+## standard library, the binary `make install` puts in place, sharing its build folder), then one
 ## table of sync throughput (against the openai SDK and wrk), sync under latency, write cost, reports,
 ## export and idle start-up, each against a reference measured in the same run. Installs sqlite3, wrk,
 ## hyperfine and time through apt when they are missing, and the SDK's virtualenv. BENCH_QUICK=1 skips
 ## the reports on the 100k/2M history (seeded once, a few minutes, then reused).
-BENCH_DIR := .build-release
 BENCH_APT := sqlite3:sqlite3 wrk:wrk hyperfine:hyperfine /usr/bin/time:time
 bench: deps $(VENV)/.installed
 	@missing=""; for pair in $(BENCH_APT); do command -v "$${pair%%:*}" >/dev/null || missing="$$missing $${pair##*:}"; done; \
 	if [ -n "$$missing" ]; then echo "==> installing$$missing"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; fi
-	$(SWIFT) build -c release --product soratrack --scratch-path $(BENCH_DIR)
-	$(SWIFT) build -c release --product soratrack-seed --scratch-path $(BENCH_DIR)
-	bench/run.sh $(BENCH_DIR)/release
+	$(SWIFT) build -c release --static-swift-stdlib --product soratrack --scratch-path $(RELEASE_DIR)
+	$(SWIFT) build -c release --static-swift-stdlib --product soratrack-seed --scratch-path $(RELEASE_DIR)
+	bench/run.sh $(RELEASE_DIR)/release
 
 clean:
 	rm -rf .build $(VENV)

@@ -30,6 +30,7 @@ let package = Package(
         .target(name: "JobStore", dependencies: [
             "VideoAPI", "Migrations",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .target(name: "SyncEngine", dependencies: [
             "VideoAPI", "JobStore",

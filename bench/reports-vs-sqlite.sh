@@ -4,7 +4,7 @@
 #
 #   bench/reports-vs-sqlite.sh [BINARY]
 #
-# BINARY defaults to .build/release/soratrack (build it with `swift build -c release --product soratrack`);
+# BINARY defaults to .build-static/release/soratrack (`make bench` builds it);
 # soratrack-seed is taken from the same folder. The database is seeded once (about 3 minutes) at
 # $BENCH_DB (default: soratrack-bench-100k-2m.sqlite in the temporary folder) and reused.
 # Both sides write CSV to /dev/null. SQLite has no percentiles, so the reference for `report durations`
@@ -13,7 +13,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-BINARY=${1:-.build/release/soratrack}
+BINARY=${1:-.build-static/release/soratrack}
 SEED="$(dirname "$BINARY")/soratrack-seed"
 DB=${BENCH_DB:-${TMPDIR:-/tmp}/soratrack-bench-100k-2m.sqlite}
 END=1795910400 # 2026-11-29T00:00:00Z: the seeded history ends here, and reports use it as --now

@@ -4,14 +4,15 @@
 #
 #   bench/run.sh [RELEASE_DIR]        (make bench: installs what is missing, builds, runs this)
 #
-# RELEASE_DIR (default .build-release/release) holds release builds of soratrack and soratrack-seed.
+# RELEASE_DIR (default .build-static/release, as make bench and make release build it) holds release builds of soratrack and soratrack-seed.
 # Needs sqlite3, wrk, hyperfine, /usr/bin/time, curl, python3 and a virtualenv with the openai SDK
 # ($BENCH_PYTHON, default .venv/bin/python, made by `make`).
 #
 #   1. sync throughput: 10 000 open jobs on the simulator at zero latency, `sync --concurrency 16`, against
 #      the SDK's AsyncOpenAI retrieving the same ids at concurrency 16 and wrk's 16 connections (HTTP floor)
 #   2. sync under 200 ms latency: 1 000 jobs, concurrency 16, against the ideal 1000 x 0.2 / 16 s
-#   3. write cost: bytes per unchanged poll over 100 000 polls (10 000 jobs x 10 syncs); snapshot insert
+#   3. write cost: bytes per unchanged poll over 100 000 polls (10 000 jobs x 10 syncs), then per changed poll
+#      (10 more syncs, the simulator's clock moved on before each); snapshot insert
 #      rate of soratrack-seed (the JobStore API sync uses) against sqlite3 inserting the same rows
 #   4. reports: bench/reports-vs-sqlite.sh on 100 000 jobs / 2 000 000 snapshots (BENCH_QUICK=1 skips it)
 #   5. export snapshots of the 2M history: throughput against sqlite3 -csv, peak RSS
@@ -25,7 +26,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-RELEASE=${1:-.build-release/release}
+RELEASE=${1:-.build-static/release}
 BIN=$RELEASE/soratrack
 SEED=$RELEASE/soratrack-seed
 PYTHON=${BENCH_PYTHON:-.venv/bin/python}
@@ -161,6 +162,20 @@ bodies_new=$(( $(count "$DB" "SELECT count(*) FROM body") - bodies_before ))
 per_poll=$(( (after - before) / polls ))
 repeat_rate=$(calc "%.0f" "$polls / ($end - $start)")
 NOTES+=("$SYNCS syncs x $JOBS jobs: $polls unchanged polls at $repeat_rate polls/s (process start-up included), $bodies_new new bodies")
+
+log "3. bytes per changed poll: $SYNCS more syncs, the simulator's clock 15 minutes on before each (new progress every time)"
+before=$(used "$DB")
+snapshots_before=$(count "$DB" "SELECT count(*) FROM snapshot")
+bodies_before=$(count "$DB" "SELECT count(*) FROM body")
+for _ in $(seq 1 "$SYNCS"); do
+    curl -sf -X POST "${SIM_URL%/v1}/_simulator/advance?seconds=900" >/dev/null
+    "$BIN" sync --quiet --concurrency "$CONCURRENCY"
+done
+after=$(used "$DB")
+changed_polls=$(( $(count "$DB" "SELECT count(*) FROM snapshot") - snapshots_before ))
+changed_bodies=$(( $(count "$DB" "SELECT count(*) FROM body") - bodies_before ))
+per_changed=$(( (after - before) / changed_polls ))
+NOTES+=("changed polls: $changed_polls polls stored $changed_bodies new bodies of $(count "$DB" "SELECT avg(length(content)) FROM body" | cut -d. -f1) bytes on average; the body is most of the cost")
 stop_sim
 
 # Further sync runs, each on a fresh simulator and a fresh copy of the database as tracked (all jobs open).
@@ -241,14 +256,18 @@ row "sync, 200ms latency, $LATENCY_JOBS jobs (s)" "$latency_s" "$ideal (ideal)" 
 
 # --- 3. write cost ---------------------------------------------------------------------------------------------
 row "bytes per unchanged poll ($polls polls)" "$per_poll" "-" "-" "<= 100 B" "$(met "$per_poll <= 100")"
+row "bytes per changed poll ($changed_polls polls)" "$per_changed" "-" "-" "(report)" "-"
 
 log "3. snapshot insert rate: soratrack-seed against sqlite3 inserting the same rows"
 SEED_DB=$WORK/seed.sqlite
 start=$(now)
-"$SEED" --db "$SEED_DB" --jobs 10000 --snapshots 200000 --seed 2 --end "$END" >/dev/null
+"$SEED" --db "$SEED_DB" --jobs 10000 --snapshots 200000 --seed 2 --end "$END" >"$WORK/seed.out"
 end=$(now)
 seed_snapshots=$(count "$SEED_DB" "SELECT count(*) FROM snapshot")
-seed_rate=$(calc "%.0f" "$seed_snapshots / ($end - $start)")
+store_seconds=$(sed -n 's/.*store_seconds=\([0-9.]*\).*/\1/p' "$WORK/seed.out")
+[ -n "$store_seconds" ] || { log "soratrack-seed did not report its store time: $(cat "$WORK/seed.out")"; exit 1; }
+seed_rate=$(calc "%.0f" "$seed_snapshots / $store_seconds")
+NOTES+=("insert rate: JobStore writes took ${store_seconds}s of soratrack-seed's $(calc "%.2f" "$end - $start")s (the rest generates the data); whole process: $(calc "%.0f" "$seed_snapshots / ($end - $start)") rows/s")
 # The same rows as INSERT statements into an empty copy of the schema (indexes, trigger and foreign keys
 # in place), WAL and synchronous=NORMAL as soratrack opens it, in one transaction.
 sqlite3 "$SEED_DB" .schema | grep -v '^CREATE TABLE sqlite_' >"$WORK/schema.sql"
@@ -269,7 +288,7 @@ end=$(now)
 ref_rate=$(calc "%.0f" "$seed_snapshots / ($end - $start)")
 row "snapshot insert rate (rows/s)" "$seed_rate" "$ref_rate" "$(calc "%.2f" "$seed_rate / $ref_rate")" ">= 0.50" \
     "$(met "$seed_rate / $ref_rate >= 0.5")"
-NOTES+=("insert rate: soratrack-seed writing $seed_snapshots snapshots of 10000 jobs through the JobStore API sync uses (job rows updated per poll, batches of 2000; data generation included), against sqlite3 replaying the same job, body, sync_run and snapshot rows as INSERTs; sync's own database time is not separable from its HTTP time")
+NOTES+=("insert rate: soratrack-seed writing $seed_snapshots snapshots of 10000 jobs through the JobStore API sync uses (each job tracked in its own transaction, its row updated on every poll, bodies deduplicated, polls in batches of 2000), timed inside those calls only, against the sqlite3 shell replaying the same job, body, sync_run and snapshot rows as INSERTs in one transaction (whole process)")
 rm -f "$SEED_DB"* "$REF_DB"* "$WORK/inserts.sql"
 
 # --- 4. reports --------------------------------------------------------------------------------------------------

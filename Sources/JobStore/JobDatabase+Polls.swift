@@ -19,19 +19,22 @@ extension JobDatabase {
 
     private static func insert(_ attempt: PollAttempt, runID: Int64?, db: Database) throws -> RecordedPoll {
         let polledAt = Timestamp.milliseconds(attempt.startedAt)
-        let jobRow = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT id, phase, consecutive_404s FROM job WHERE video_id = ?"),
-            arguments: [attempt.videoID.rawValue])
+        var findJob = try RawStatement("SELECT id, phase, consecutive_404s FROM job WHERE video_id = ?", in: db)
+        findJob.bind(attempt.videoID.rawValue)
+        let found = try findJob.firstRow { row in
+            (id: row.int64(0), phase: Phase(rawValue: row.text(1) ?? "") ?? .unknown, streak: Int(row.int64(2)))
+        }
         let jobID: Int64
         let before: Phase
         let consecutive404s: Int
-        if let jobRow {
-            jobID = jobRow["id"]
-            before = Phase(rawValue: jobRow["phase"]) ?? .unknown
-            consecutive404s = jobRow["consecutive_404s"]
+        if let found {
+            (jobID, before, consecutive404s) = found
         } else {
-            try db.cachedStatement(sql: "INSERT INTO job (video_id, first_seen_at, tracked_at) VALUES (?, ?, ?)")
-                .execute(arguments: [attempt.videoID.rawValue, polledAt, polledAt])
+            var create = try RawStatement("INSERT INTO job (video_id, first_seen_at, tracked_at) VALUES (?, ?, ?)", in: db)
+            create.bind(attempt.videoID.rawValue)
+            create.bind(polledAt)
+            create.bind(polledAt)
+            try create.execute()
             jobID = db.lastInsertedRowID
             before = .unknown
             consecutive404s = 0
@@ -39,81 +42,116 @@ extension JobDatabase {
 
         let bodyID = try attempt.body.map { try storeBody($0, db: db) }
         let video = attempt.video
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO snapshot (job_id, run_id, polled_at, attempt, http_status, status, progress, error_code,
-                    error_message, completed_at, expires_at, request_id, poll_error, body_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            jobID, runID, polledAt, attempt.attempt, attempt.httpStatus, video?.status, video?.progress,
-            video?.error?.code ?? attempt.apiError?.code, video?.error?.message ?? attempt.apiError?.message,
-            video?.completedAt, video?.expiresAt, attempt.requestID, attempt.pollError, bodyID,
-        ])
+        var snapshot = try RawStatement(
+            """
+            INSERT INTO snapshot (job_id, run_id, polled_at, attempt, http_status, status, progress, error_code,
+                error_message, completed_at, expires_at, request_id, poll_error, body_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, in: db)
+        snapshot.bind(jobID)
+        snapshot.bind(runID)
+        snapshot.bind(polledAt)
+        snapshot.bind(attempt.attempt)
+        snapshot.bind(attempt.httpStatus)
+        snapshot.bind(video?.status)
+        snapshot.bind(video?.progress)
+        snapshot.bind(video?.error?.code ?? attempt.apiError?.code)
+        snapshot.bind(video?.error?.message ?? attempt.apiError?.message)
+        snapshot.bind(video?.completedAt)
+        snapshot.bind(video?.expiresAt)
+        snapshot.bind(attempt.requestID)
+        snapshot.bind(attempt.pollError)
+        snapshot.bind(bodyID)
+        try snapshot.execute()
 
         let nextPollAt = (attempt.pollAfter ?? attempt.retryAfter).map { polledAt + $0.milliseconds }
         var after = before
         if let video {
             after = video.phase
-            try db.cachedStatement(
-                sql: """
-                    UPDATE job SET status = ?, local_state = NULL, phase = ?, terminal = ?,
-                        model = coalesce(?, model), size = coalesce(?, size), seconds = coalesce(?, seconds),
-                        progress = coalesce(?, progress), prompt = coalesce(?, prompt),
-                        created_at = coalesce(?, created_at), completed_at = coalesce(?, completed_at),
-                        expires_at = coalesce(?, expires_at), error_code = ?, error_message = ?,
-                        remixed_from_video_id = coalesce(?, remixed_from_video_id),
-                        last_polled_at = ?, last_success_at = ?, polls = polls + 1, consecutive_404s = 0,
-                        next_poll_at = ?
-                    WHERE id = ?
-                    """
-            ).execute(arguments: [
-                video.status, after.rawValue, after.isTerminal, video.model, video.size, video.seconds,
-                video.progress, video.prompt, video.createdAt, video.completedAt, video.expiresAt,
-                video.error?.code, video.error?.message, video.remixedFromVideoID,
-                polledAt, polledAt, nextPollAt, jobID,
-            ])
+            var update = try RawStatement(
+                """
+                UPDATE job SET status = ?, local_state = NULL, phase = ?, terminal = ?,
+                    model = coalesce(?, model), size = coalesce(?, size), seconds = coalesce(?, seconds),
+                    progress = coalesce(?, progress), prompt = coalesce(?, prompt),
+                    created_at = coalesce(?, created_at), completed_at = coalesce(?, completed_at),
+                    expires_at = coalesce(?, expires_at), error_code = ?, error_message = ?,
+                    remixed_from_video_id = coalesce(?, remixed_from_video_id),
+                    last_polled_at = ?, last_success_at = ?, polls = polls + 1, consecutive_404s = 0,
+                    next_poll_at = ?
+                WHERE id = ?
+                """, in: db)
+            update.bind(video.status)
+            update.bind(after.rawValue)
+            update.bind(after.isTerminal)
+            update.bind(video.model)
+            update.bind(video.size)
+            update.bind(video.seconds)
+            update.bind(video.progress)
+            update.bind(video.prompt)
+            update.bind(video.createdAt)
+            update.bind(video.completedAt)
+            update.bind(video.expiresAt)
+            update.bind(video.error?.code)
+            update.bind(video.error?.message)
+            update.bind(video.remixedFromVideoID)
+            update.bind(polledAt)
+            update.bind(polledAt)
+            update.bind(nextPollAt)
+            update.bind(jobID)
+            try update.execute()
         } else if attempt.httpStatus == 404 {
             let count = consecutive404s + 1
             if count >= notFoundAfter404s && !before.isTerminal {
                 after = .notFound
-                try db.cachedStatement(
-                    sql: """
-                        UPDATE job SET local_state = 'not_found', phase = 'not_found', terminal = 1,
-                            consecutive_404s = ?, last_polled_at = ?, polls = polls + 1, next_poll_at = NULL
-                        WHERE id = ?
-                        """
-                ).execute(arguments: [count, polledAt, jobID])
+                var update = try RawStatement(
+                    """
+                    UPDATE job SET local_state = 'not_found', phase = 'not_found', terminal = 1,
+                        consecutive_404s = ?, last_polled_at = ?, polls = polls + 1, next_poll_at = NULL
+                    WHERE id = ?
+                    """, in: db)
+                update.bind(count)
+                update.bind(polledAt)
+                update.bind(jobID)
+                try update.execute()
             } else {
-                try db.cachedStatement(
-                    sql: "UPDATE job SET consecutive_404s = ?, last_polled_at = ?, polls = polls + 1 WHERE id = ?"
-                ).execute(arguments: [count, polledAt, jobID])
+                var update = try RawStatement(
+                    "UPDATE job SET consecutive_404s = ?, last_polled_at = ?, polls = polls + 1 WHERE id = ?", in: db)
+                update.bind(count)
+                update.bind(polledAt)
+                update.bind(jobID)
+                try update.execute()
             }
         } else {
             // Another response resets the 404 streak; a transport failure (no response) leaves it as it was.
             let streak = attempt.httpStatus == nil ? consecutive404s : 0
-            try db.cachedStatement(
-                sql: """
-                    UPDATE job SET consecutive_404s = ?, last_polled_at = ?, polls = polls + 1,
-                        next_poll_at = coalesce(?, next_poll_at)
-                    WHERE id = ?
-                    """
-            ).execute(arguments: [streak, polledAt, nextPollAt, jobID])
+            var update = try RawStatement(
+                """
+                UPDATE job SET consecutive_404s = ?, last_polled_at = ?, polls = polls + 1,
+                    next_poll_at = coalesce(?, next_poll_at)
+                WHERE id = ?
+                """, in: db)
+            update.bind(streak)
+            update.bind(polledAt)
+            update.bind(nextPollAt)
+            update.bind(jobID)
+            try update.execute()
         }
         return RecordedPoll(videoID: attempt.videoID, before: before, after: after)
     }
 
-    /// Stores a body once: an identical earlier body is reused.
-    private static func storeBody(_ bytes: Data, db: Database) throws -> Int64 {
+    /// Stores a body once: an identical earlier body is reused. UTF-8 bodies are stored as TEXT (so
+    /// `json_extract` works on them), anything else as a BLOB, byte for byte either way.
+    static func storeBody(_ bytes: Data, db: Database) throws -> Int64 {
         let hash = BodyHash.of(bytes)
-        let value: DatabaseValue = String(data: bytes, encoding: .utf8).map(\.databaseValue) ?? bytes.databaseValue
-        if let existing = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT id FROM body WHERE hash = ? AND content = ? LIMIT 1"),
-            arguments: [hash, value])
-        {
-            return existing
-        }
-        try db.cachedStatement(sql: "INSERT INTO body (hash, content) VALUES (?, ?)").execute(arguments: [hash, value])
+        let asText = bytes.isValidUTF8
+        var find = try RawStatement("SELECT id FROM body WHERE hash = ? AND content = ? LIMIT 1", in: db)
+        find.bind(hash)
+        find.bind(bytes, asText: asText)
+        if let existing = try find.firstRow({ $0.int64(0) }) { return existing }
+        var insert = try RawStatement("INSERT INTO body (hash, content) VALUES (?, ?)", in: db)
+        insert.bind(hash)
+        insert.bind(bytes, asText: asText)
+        try insert.execute()
         return db.lastInsertedRowID
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Migrations
 
 /// The history database: opens (or creates) the SQLite file, runs the embedded migrations,
@@ -15,8 +16,9 @@ public final class JobDatabase: Sendable {
     public init(path: String) throws(StoreError) {
         self.path = path
         let fileManager = FileManager.default
+        var applied: [String] = []
         if fileManager.fileExists(atPath: path) {
-            try Self.checkExistingFile(at: path)
+            applied = try Self.checkExistingFile(at: path)
         } else {
             try Self.createEmptyFile(at: path)
         }
@@ -29,7 +31,10 @@ public final class JobDatabase: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
+            // Up to date (the usual case on every cron run): no migrator, no write transaction.
+            if Set(applied) != Set(Migrations.all.map(\.name)) {
+                try Self.migrator.migrate(pool)
+            }
         } catch {
             throw Self.storeError(error, path: path)
         }
@@ -57,36 +62,60 @@ public final class JobDatabase: Sendable {
         Int(identifier.prefix { $0.isNumber }) ?? 0
     }
 
-    /// Refuses garbage and newer-schema files without writing a byte to them.
-    private static func checkExistingFile(at path: String) throws(StoreError) {
+    /// Refuses garbage and newer-schema files without writing a byte to them; returns the migrations applied.
+    private static func checkExistingFile(at path: String) throws(StoreError) -> [String] {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw .io(path: path, reason: "cannot read the file (check its permissions)")
         }
         let header = (try? handle.read(upToCount: 16)) ?? Data()
         try? handle.close()
-        if header.isEmpty { return }  // an empty file is an empty database
+        if header.isEmpty { return [] }  // an empty file is an empty database
         guard header == Data("SQLite format 3\u{0}".utf8) else { throw .notADatabase(path: path) }
 
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.busyMode = .timeout(10)
-        do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
-            let applied = try queue.read { db -> [String] in
-                guard try db.tableExists("grdb_migrations") else { return [] }
-                return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+        // The raw C API, not a GRDB queue: this runs on every start-up (cron every minute) and must be cheap.
+        let applied = try appliedMigrationsReadOnly(at: path)
+        let known = Set(Migrations.all.map(\.name))
+        if applied.contains(where: { !known.contains($0) }) {
+            let found = applied.map(schemaNumber).max() ?? 0
+            throw StoreError.newerSchema(path: path, found: found, known: knownSchemaVersion)
+        }
+        return applied
+    }
+
+    /// The identifiers in `grdb_migrations`, read through a read-only connection that writes nothing.
+    private static func appliedMigrationsReadOnly(at path: String) throws(StoreError) -> [String] {
+        var handle: OpaquePointer?
+        defer { sqlite3_close_v2(handle) }
+        guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let handle else {
+            throw .io(path: path, reason: "cannot open the file read-only (check its permissions)")
+        }
+        sqlite3_busy_timeout(handle, 10_000)
+        var statement: OpaquePointer?
+        defer { sqlite3_finalize(statement) }
+        let sql = "SELECT identifier FROM grdb_migrations"
+        let prepared = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        if prepared != SQLITE_OK {
+            let message = String(cString: sqlite3_errmsg(handle))
+            if prepared == SQLITE_ERROR, message.contains("no such table") { return [] }  // a new, empty database
+            throw rawError(code: prepared, message: message, path: path)
+        }
+        var identifiers: [String] = []
+        while true {
+            let step = sqlite3_step(statement)
+            if step == SQLITE_DONE { break }
+            guard step == SQLITE_ROW else {
+                throw rawError(code: step, message: String(cString: sqlite3_errmsg(handle)), path: path)
             }
-            try queue.close()
-            let known = Set(Migrations.all.map(\.name))
-            let unknown = applied.filter { !known.contains($0) }
-            if !unknown.isEmpty {
-                let found = applied.map(schemaNumber).max() ?? 0
-                throw StoreError.newerSchema(path: path, found: found, known: knownSchemaVersion)
-            }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw storeError(error, path: path)
+            if let text = sqlite3_column_text(statement, 0) { identifiers.append(String(cString: text)) }
+        }
+        return identifiers
+    }
+
+    private static func rawError(code: Int32, message: String, path: String) -> StoreError {
+        switch code & 0xFF {
+        case SQLITE_NOTADB: .notADatabase(path: path)
+        case SQLITE_CORRUPT: .io(path: path, reason: "the database file is corrupt")
+        default: .io(path: path, reason: message)
         }
     }
 

@@ -4,7 +4,7 @@ import Logging
 import Synchronization
 import VideoAPI
 
-/// Polls open jobs with bounded concurrency and records every attempt as it arrives.
+/// Polls open jobs with bounded concurrency and records every attempt as it arrives (group-committed).
 public struct SyncEngine: Sendable {
     let database: JobDatabase
     let client: VideoAPIClient
@@ -64,6 +64,7 @@ public struct SyncEngine: Sendable {
         _ ids: [VideoID], options: SyncOptions, deadline: Date?, runID: Int64, tally: SharedTally, stop: StopSignal?,
         progress: (@Sendable (SyncProgress) -> Void)?
     ) async throws {
+        let writer = SnapshotWriter(database: database, runID: runID)
         try await withThrowingTaskGroup(of: Void.self) { group in
             var pending = ids[...]
             var inFlight = 0
@@ -81,7 +82,7 @@ public struct SyncEngine: Sendable {
                 tally.withLock { $0.counts.jobs += 1 }
                 inFlight += 1
                 group.addTask {
-                    try await pollOne(id, deadline: deadline, runID: runID, tally: tally)
+                    try await pollOne(id, deadline: deadline, writer: writer, tally: tally)
                     if let progress { progress(tally.withLock { $0.progress }) }
                 }
             }
@@ -97,11 +98,10 @@ public struct SyncEngine: Sendable {
         }
     }
 
-    private func pollOne(_ id: VideoID, deadline: Date?, runID: Int64, tally: SharedTally) async throws {
-        let database = database
+    private func pollOne(_ id: VideoID, deadline: Date?, writer: SnapshotWriter, tally: SharedTally) async throws {
         let logger = logger
         let final = try await client.retrieve(id, deadline: deadline) { attempt in
-            let recorded = try database.record(attempt, runID: runID)
+            let recorded = try await writer.record(attempt)
             tally.withLock { $0.add(attempt, recorded) }
             logger.debug("recorded \(attempt.requestID ?? "-") for \(id): HTTP \(attempt.httpStatus.map(String.init) ?? "none"), \(recorded.after.rawValue)")
             if let error = attempt.pollError {

@@ -24,7 +24,7 @@ public struct HTTPRequest: Sendable {
 
     /// The first value of header `name` (case-insensitive).
     public func header(_ name: String) -> String? {
-        headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
+        HeaderFields.first(name, in: headers)
     }
 }
 

@@ -18,6 +18,6 @@ public struct HTTPResponse: Sendable {
 
     /// The first value of header `name` (case-insensitive).
     public func header(_ name: String) -> String? {
-        headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
+        HeaderFields.first(name, in: headers)
     }
 }

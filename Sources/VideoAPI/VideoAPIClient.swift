@@ -309,7 +309,7 @@ public struct VideoAPIClient: Sendable {
     /// The body with the key replaced, so not even an echoing proxy can put the key into the database.
     private func redacted(body: Data) -> Data {
         let key = Data(apiKey.utf8)
-        guard key.count >= 4, body.range(of: key) != nil else { return body }
+        guard key.count >= 4, Self.contains(key, in: body) else { return body }
         var result = Data()
         var rest = body[...]
         while let range = rest.range(of: key) {
@@ -318,6 +318,22 @@ public struct VideoAPIClient: Sendable {
             rest = rest[range.upperBound...]
         }
         return result + rest
+    }
+
+    /// Whether `needle` occurs in `haystack`, scanning raw bytes (Foundation's `range(of:)` is slow, and this runs on every poll's body).
+    static func contains(_ needle: Data, in haystack: Data) -> Bool {
+        haystack.withUnsafeBytes { hay in
+            needle.withUnsafeBytes { key in
+                guard let first = key.first, hay.count >= key.count else { return false }
+                var index = 0
+                let last = hay.count - key.count
+                while index <= last {
+                    if hay[index] == first, memcmp(hay.baseAddress! + index, key.baseAddress!, key.count) == 0 { return true }
+                    index += 1
+                }
+                return false
+            }
+        }
     }
 
     private func redacted(_ error: TransportError) -> TransportError {

@@ -52,9 +52,16 @@ struct LiveTransportTests {
         #expect(String(describing: configuration.redirectConfiguration).contains("disallow"))
     }
 
-    @Test("a LiveHTTP starts and shuts down without sending anything")
+    @Test("a LiveHTTP creates its client only on the first request, and shuts down either way")
     func liveHTTPLifecycle() async {
-        let live = LiveHTTP(maxConnections: 2, connectTimeout: .seconds(1))
-        await live.shutdown()
+        let idle = LiveHTTP(maxConnections: 2, connectTimeout: .seconds(1))
+        #expect(!idle.isStarted)
+        await idle.shutdown()
+
+        let used = LiveHTTP(maxConnections: 2, connectTimeout: .seconds(1))
+        let request = HTTPRequest(method: "GET", url: "http://127.0.0.1:1/v1/videos/video_1", headers: [], body: nil, timeout: .seconds(1))
+        _ = try? await used.transport.send(request)  // port 1 refuses: a transport error, but the client now exists
+        #expect(used.isStarted)
+        await used.shutdown()
     }
 }

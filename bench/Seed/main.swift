@@ -323,31 +323,39 @@ func seed() throws {
 
     var recorded = 0
     var cursor = 0
+    // Time spent inside JobStore writes only (track, record, runs), without generating the data.
+    var storeTime = Duration.zero
+    let clock = ContinuousClock()
+    func timed<T>(_ body: () throws -> T) rethrows -> T {
+        let start = clock.now
+        defer { storeTime += clock.now - start }
+        return try body()
+    }
     let runLength: Int64 = 300_000
     while cursor < polls.count {
         let runStart = polls[cursor].at / runLength * runLength
         var runEnd = cursor
         while runEnd < polls.count && polls[runEnd].at < runStart + runLength { runEnd += 1 }
         let runDate = Date(timeIntervalSince1970: Double(runStart) / 1000)
-        let runID = try database.startRun(command: "sync", at: runDate)
+        let runID = try timed { try database.startRun(command: "sync", at: runDate) }
         var batch: [PollAttempt] = []
         for poll in polls[cursor..<runEnd] {
             if poll.index == 0 {
                 // Tracked a second after it was created (as `track` of a saved create response), then polled.
                 let job = jobs[Int(poll.job)]
-                _ = try database.track([job.id], label: job.label, at: Date(timeIntervalSince1970: Double(job.createdAt + 1)))
+                _ = try timed { try database.track([job.id], label: job.label, at: Date(timeIntervalSince1970: Double(job.createdAt + 1))) }
             }
             batch += attempts(for: jobs[Int(poll.job)], index: Int(poll.index), at: poll.at, random: &random)
             if batch.count >= 2000 {
-                recorded += try database.record(batch, runID: runID).count
+                recorded += try timed { try database.record(batch, runID: runID).count }
                 batch.removeAll(keepingCapacity: true)
             }
         }
-        if !batch.isEmpty { recorded += try database.record(batch, runID: runID).count }
+        if !batch.isEmpty { recorded += try timed { try database.record(batch, runID: runID).count } }
         var counts = SyncRunCounts()
         counts.jobs = runEnd - cursor
         counts.attempts = runEnd - cursor
-        try database.finishRun(runID, counts: counts, exitCode: 0, at: runDate.addingTimeInterval(2))
+        try timed { try database.finishRun(runID, counts: counts, exitCode: 0, at: runDate.addingTimeInterval(2)) }
         cursor = runEnd
     }
     let abandoned = try database.abandonStale(now: Date(timeIntervalSince1970: Double(options.end)), giveUpAfter: .seconds(86400))
@@ -355,7 +363,8 @@ func seed() throws {
     print(
         "seeded \(options.path): \(counts.jobs) jobs, \(counts.snapshots) snapshots, \(counts.bodies) bodies, "
             + "\(counts.runs) runs, \(abandoned.count) abandoned; end \(options.end) "
-            + "(\(String(format: "%.1f", Date().timeIntervalSince(started))) s)")
+            + "(\(String(format: "%.1f", Date().timeIntervalSince(started))) s, "
+            + "store_seconds=\(String(format: "%.3f", Double(storeTime.components.seconds) + Double(storeTime.components.attoseconds) / 1e18)))")
     _ = recorded
 }
 
