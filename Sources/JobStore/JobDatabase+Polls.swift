@@ -14,14 +14,76 @@ extension JobDatabase {
 
     /// Records several poll attempts in one transaction (all or none), updating each job.
     public func record(_ attempts: [PollAttempt], runID: Int64?) throws(StoreError) -> [RecordedPoll] {
-        try write { db in try attempts.map { try Self.insert($0, runID: runID, db: db) } }
+        try write { db in
+            var statements = try PollStatements(db)
+            return try attempts.map { try Self.insert($0, runID: runID, statements: &statements, db: db) }
+        }
     }
 
-    private static func insert(_ attempt: PollAttempt, runID: Int64?, db: Database) throws -> RecordedPoll {
+    /// Records one attempt inside a write transaction the caller holds (a create response and its job, say).
+    static func insert(_ attempt: PollAttempt, runID: Int64?, db: Database) throws -> RecordedPoll {
+        var statements = try PollStatements(db)
+        return try insert(attempt, runID: runID, statements: &statements, db: db)
+    }
+
+    /// The statements one poll needs, looked up once per transaction rather than once per poll.
+    struct PollStatements {
+        var findJob: RawStatement
+        var createJob: RawStatement
+        var insertSnapshot: RawStatement
+        var updateFromVideo: RawStatement
+        var markNotFound: RawStatement
+        var count404: RawStatement
+        var updateAfterError: RawStatement
+        var findBody: RawStatement
+        var insertBody: RawStatement
+
+        init(_ db: Database) throws {
+            findJob = try RawStatement("SELECT id, phase, consecutive_404s FROM job WHERE video_id = ?", in: db)
+            createJob = try RawStatement("INSERT INTO job (video_id, first_seen_at, tracked_at) VALUES (?, ?, ?)", in: db)
+            insertSnapshot = try RawStatement(
+                """
+                INSERT INTO snapshot (job_id, run_id, polled_at, attempt, http_status, status, progress, error_code,
+                    error_message, completed_at, expires_at, request_id, poll_error, body_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, in: db)
+            updateFromVideo = try RawStatement(
+                """
+                UPDATE job SET status = ?, local_state = NULL, phase = ?, terminal = ?,
+                    model = coalesce(?, model), size = coalesce(?, size), seconds = coalesce(?, seconds),
+                    progress = coalesce(?, progress), prompt = coalesce(?, prompt),
+                    created_at = coalesce(?, created_at), completed_at = coalesce(?, completed_at),
+                    expires_at = coalesce(?, expires_at), error_code = ?, error_message = ?,
+                    remixed_from_video_id = coalesce(?, remixed_from_video_id),
+                    last_polled_at = ?, last_success_at = ?, polls = polls + 1, consecutive_404s = 0,
+                    next_poll_at = ?
+                WHERE id = ?
+                """, in: db)
+            markNotFound = try RawStatement(
+                """
+                UPDATE job SET local_state = 'not_found', phase = 'not_found', terminal = 1,
+                    consecutive_404s = ?, last_polled_at = ?, polls = polls + 1, next_poll_at = NULL
+                WHERE id = ?
+                """, in: db)
+            count404 = try RawStatement(
+                "UPDATE job SET consecutive_404s = ?, last_polled_at = ?, polls = polls + 1 WHERE id = ?", in: db)
+            updateAfterError = try RawStatement(
+                """
+                UPDATE job SET consecutive_404s = ?, last_polled_at = ?, polls = polls + 1,
+                    next_poll_at = coalesce(?, next_poll_at)
+                WHERE id = ?
+                """, in: db)
+            findBody = try RawStatement("SELECT id FROM body WHERE hash = ? AND content = ? LIMIT 1", in: db)
+            insertBody = try RawStatement("INSERT INTO body (hash, content) VALUES (?, ?)", in: db)
+        }
+    }
+
+    private static func insert(
+        _ attempt: PollAttempt, runID: Int64?, statements: inout PollStatements, db: Database
+    ) throws -> RecordedPoll {
         let polledAt = Timestamp.milliseconds(attempt.startedAt)
-        var findJob = try RawStatement("SELECT id, phase, consecutive_404s FROM job WHERE video_id = ?", in: db)
-        findJob.bind(attempt.videoID.rawValue)
-        let found = try findJob.firstRow { row in
+        statements.findJob.bind(attempt.videoID.rawValue)
+        let found = try statements.findJob.firstRow { row in
             (id: row.int64(0), phase: Phase(rawValue: row.text(1) ?? "") ?? .unknown, streak: Int(row.int64(2)))
         }
         let jobID: Int64
@@ -30,24 +92,19 @@ extension JobDatabase {
         if let found {
             (jobID, before, consecutive404s) = found
         } else {
-            var create = try RawStatement("INSERT INTO job (video_id, first_seen_at, tracked_at) VALUES (?, ?, ?)", in: db)
-            create.bind(attempt.videoID.rawValue)
-            create.bind(polledAt)
-            create.bind(polledAt)
-            try create.execute()
+            statements.createJob.bind(attempt.videoID.rawValue)
+            statements.createJob.bind(polledAt)
+            statements.createJob.bind(polledAt)
+            try statements.createJob.execute()
             jobID = db.lastInsertedRowID
             before = .unknown
             consecutive404s = 0
         }
 
-        let bodyID = try attempt.body.map { try storeBody($0, db: db) }
+        let bodyID = try attempt.body.map { try storeBody($0, find: &statements.findBody, insert: &statements.insertBody, db: db) }
         let video = attempt.video
-        var snapshot = try RawStatement(
-            """
-            INSERT INTO snapshot (job_id, run_id, polled_at, attempt, http_status, status, progress, error_code,
-                error_message, completed_at, expires_at, request_id, poll_error, body_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, in: db)
+        var snapshot = statements.insertSnapshot
+        defer { statements.insertSnapshot = snapshot }
         snapshot.bind(jobID)
         snapshot.bind(runID)
         snapshot.bind(polledAt)
@@ -68,18 +125,8 @@ extension JobDatabase {
         var after = before
         if let video {
             after = video.phase
-            var update = try RawStatement(
-                """
-                UPDATE job SET status = ?, local_state = NULL, phase = ?, terminal = ?,
-                    model = coalesce(?, model), size = coalesce(?, size), seconds = coalesce(?, seconds),
-                    progress = coalesce(?, progress), prompt = coalesce(?, prompt),
-                    created_at = coalesce(?, created_at), completed_at = coalesce(?, completed_at),
-                    expires_at = coalesce(?, expires_at), error_code = ?, error_message = ?,
-                    remixed_from_video_id = coalesce(?, remixed_from_video_id),
-                    last_polled_at = ?, last_success_at = ?, polls = polls + 1, consecutive_404s = 0,
-                    next_poll_at = ?
-                WHERE id = ?
-                """, in: db)
+            var update = statements.updateFromVideo
+            defer { statements.updateFromVideo = update }
             update.bind(video.status)
             update.bind(after.rawValue)
             update.bind(after.isTerminal)
@@ -103,38 +150,24 @@ extension JobDatabase {
             let count = consecutive404s + 1
             if count >= notFoundAfter404s && !before.isTerminal {
                 after = .notFound
-                var update = try RawStatement(
-                    """
-                    UPDATE job SET local_state = 'not_found', phase = 'not_found', terminal = 1,
-                        consecutive_404s = ?, last_polled_at = ?, polls = polls + 1, next_poll_at = NULL
-                    WHERE id = ?
-                    """, in: db)
-                update.bind(count)
-                update.bind(polledAt)
-                update.bind(jobID)
-                try update.execute()
+                statements.markNotFound.bind(count)
+                statements.markNotFound.bind(polledAt)
+                statements.markNotFound.bind(jobID)
+                try statements.markNotFound.execute()
             } else {
-                var update = try RawStatement(
-                    "UPDATE job SET consecutive_404s = ?, last_polled_at = ?, polls = polls + 1 WHERE id = ?", in: db)
-                update.bind(count)
-                update.bind(polledAt)
-                update.bind(jobID)
-                try update.execute()
+                statements.count404.bind(count)
+                statements.count404.bind(polledAt)
+                statements.count404.bind(jobID)
+                try statements.count404.execute()
             }
         } else {
             // Another response resets the 404 streak; a transport failure (no response) leaves it as it was.
             let streak = attempt.httpStatus == nil ? consecutive404s : 0
-            var update = try RawStatement(
-                """
-                UPDATE job SET consecutive_404s = ?, last_polled_at = ?, polls = polls + 1,
-                    next_poll_at = coalesce(?, next_poll_at)
-                WHERE id = ?
-                """, in: db)
-            update.bind(streak)
-            update.bind(polledAt)
-            update.bind(nextPollAt)
-            update.bind(jobID)
-            try update.execute()
+            statements.updateAfterError.bind(streak)
+            statements.updateAfterError.bind(polledAt)
+            statements.updateAfterError.bind(nextPollAt)
+            statements.updateAfterError.bind(jobID)
+            try statements.updateAfterError.execute()
         }
         return RecordedPoll(videoID: attempt.videoID, before: before, after: after)
     }
@@ -142,13 +175,16 @@ extension JobDatabase {
     /// Stores a body once: an identical earlier body is reused. UTF-8 bodies are stored as TEXT (so
     /// `json_extract` works on them), anything else as a BLOB, byte for byte either way.
     static func storeBody(_ bytes: Data, db: Database) throws -> Int64 {
+        var statements = try PollStatements(db)
+        return try storeBody(bytes, find: &statements.findBody, insert: &statements.insertBody, db: db)
+    }
+
+    private static func storeBody(_ bytes: Data, find: inout RawStatement, insert: inout RawStatement, db: Database) throws -> Int64 {
         let hash = BodyHash.of(bytes)
         let asText = bytes.isValidUTF8
-        var find = try RawStatement("SELECT id FROM body WHERE hash = ? AND content = ? LIMIT 1", in: db)
         find.bind(hash)
         find.bind(bytes, asText: asText)
         if let existing = try find.firstRow({ $0.int64(0) }) { return existing }
-        var insert = try RawStatement("INSERT INTO body (hash, content) VALUES (?, ?)", in: db)
         insert.bind(hash)
         insert.bind(bytes, asText: asText)
         try insert.execute()

@@ -12,7 +12,7 @@ struct RawStatement {
     private var index: Int32 = 0
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
-    /// Prepares (or reuses) `sql` on `db` and clears any earlier bindings.
+    /// Prepares (or reuses) `sql` on `db` and clears any earlier bindings; reusable within one transaction.
     init(_ sql: String, in db: Database) throws {
         handle = try db.cachedStatement(sql: sql).sqliteStatement
         connection = db.sqliteConnection
@@ -58,16 +58,16 @@ struct RawStatement {
         }
     }
 
-    /// Runs a statement that returns no row.
-    func execute() throws {
+    /// Runs a statement that returns no row; the statement is then ready for new bindings.
+    mutating func execute() throws {
         let code = sqlite3_step(handle)
-        defer { sqlite3_reset(handle) }
+        rewind()
         guard code == SQLITE_DONE else { throw error(code) }
     }
 
-    /// Runs a query and hands its first row (if any) to `read`, which gets a column reader.
-    func firstRow<T>(_ read: (Columns) throws -> T) throws -> T? {
-        defer { sqlite3_reset(handle) }
+    /// Runs a query and hands its first row (if any) to `read`; the statement is then ready for new bindings.
+    mutating func firstRow<T>(_ read: (Columns) throws -> T) throws -> T? {
+        defer { rewind() }
         switch sqlite3_step(handle) {
         case SQLITE_ROW: return try read(Columns(handle: handle))
         case SQLITE_DONE: return nil
@@ -87,6 +87,12 @@ struct RawStatement {
             guard let bytes = sqlite3_column_text(handle, column) else { return nil }
             return String(cString: bytes)
         }
+    }
+
+    private mutating func rewind() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        index = 0
     }
 
     private func error(_ code: Int32) -> DatabaseError {

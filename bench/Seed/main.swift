@@ -309,6 +309,10 @@ extension String {
     func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
 
+func seconds(_ duration: Duration) -> String {
+    String(format: "%.3f", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+}
+
 func seed() throws {
     let options = SeedOptions.parse(Array(CommandLine.arguments.dropFirst()))
     let started = Date()
@@ -323,13 +327,20 @@ func seed() throws {
 
     var recorded = 0
     var cursor = 0
-    // Time spent inside JobStore writes only (track, record, runs), without generating the data.
+    // Time spent inside JobStore writes (track, record, runs), without generating the data; and inside
+    // `record` alone (the snapshot, job update and body writes of every poll, as sync makes them).
     var storeTime = Duration.zero
+    var recordTime = Duration.zero
     let clock = ContinuousClock()
     func timed<T>(_ body: () throws -> T) rethrows -> T {
         let start = clock.now
         defer { storeTime += clock.now - start }
         return try body()
+    }
+    func timedRecord(_ batch: [PollAttempt], runID: Int64) throws -> Int {
+        let start = clock.now
+        defer { recordTime += clock.now - start }
+        return try timed { try database.record(batch, runID: runID).count }
     }
     let runLength: Int64 = 300_000
     while cursor < polls.count {
@@ -347,11 +358,11 @@ func seed() throws {
             }
             batch += attempts(for: jobs[Int(poll.job)], index: Int(poll.index), at: poll.at, random: &random)
             if batch.count >= 2000 {
-                recorded += try timed { try database.record(batch, runID: runID).count }
+                recorded += try timedRecord(batch, runID: runID)
                 batch.removeAll(keepingCapacity: true)
             }
         }
-        if !batch.isEmpty { recorded += try timed { try database.record(batch, runID: runID).count } }
+        if !batch.isEmpty { recorded += try timedRecord(batch, runID: runID) }
         var counts = SyncRunCounts()
         counts.jobs = runEnd - cursor
         counts.attempts = runEnd - cursor
@@ -364,7 +375,7 @@ func seed() throws {
         "seeded \(options.path): \(counts.jobs) jobs, \(counts.snapshots) snapshots, \(counts.bodies) bodies, "
             + "\(counts.runs) runs, \(abandoned.count) abandoned; end \(options.end) "
             + "(\(String(format: "%.1f", Date().timeIntervalSince(started))) s, "
-            + "store_seconds=\(String(format: "%.3f", Double(storeTime.components.seconds) + Double(storeTime.components.attoseconds) / 1e18)))")
+            + "store_seconds=\(seconds(storeTime)), record_seconds=\(seconds(recordTime)))")
     _ = recorded
 }
 
