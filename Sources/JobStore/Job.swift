@@ -28,6 +28,8 @@ public struct Job: Sendable, Equatable {
     public var lastPolledAt: Int64?
     public var polls: Int
     public var consecutive404s: Int
+    /// When its video was last downloaded successfully (unix milliseconds); nil when never.
+    public var downloadedAt: Int64?
 
     /// The status shown to people: the local state when soratrack ended the job, else the provider's.
     public var status: String? { localState ?? providerStatus }
@@ -44,7 +46,7 @@ public struct Job: Sendable, Equatable {
     static let selection = """
         video_id, status, local_state, phase, model, size, seconds, progress, prompt, created_at, completed_at,
         expires_at, error_code, error_message, remixed_from_video_id, label, tracking, first_seen_at,
-        last_polled_at, polls, consecutive_404s
+        last_polled_at, polls, consecutive_404s, \(JobDatabase.videoDownloadedAt) AS downloaded_at
         """
 
     init(row: Row) {
@@ -69,5 +71,6 @@ public struct Job: Sendable, Equatable {
         lastPolledAt = row["last_polled_at"]
         polls = row["polls"]
         consecutive404s = row["consecutive_404s"]
+        downloadedAt = row["downloaded_at"]
     }
 }

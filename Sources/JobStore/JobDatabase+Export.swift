@@ -36,7 +36,7 @@ extension Job {
         job.video_id, job.status, job.local_state, job.phase, job.model, job.size, job.seconds, job.progress,
         job.prompt, job.created_at, job.completed_at, job.expires_at, job.error_code, job.error_message,
         job.remixed_from_video_id, job.label, job.tracking, job.first_seen_at, job.last_polled_at, job.polls,
-        job.consecutive_404s
+        job.consecutive_404s, \(JobDatabase.videoDownloadedAt)
         """
 
     /// A job from a row of `exportSelection`, read by position (no column-name lookups: exports read many rows).
@@ -62,6 +62,7 @@ extension Job {
         lastPolledAt = row[18]
         polls = row[19]
         consecutive404s = row[20]
+        downloadedAt = row[21]
     }
 }
 

@@ -123,13 +123,16 @@ public struct ExpiringJob: Sendable, Equatable {
     public var completedAt: Int64?
     /// Unix seconds.
     public var expiresAt: Int64
+    /// Whether its video has a successful download.
+    public var downloaded: Bool
 
     /// An expiring job.
-    public init(videoID: String, model: String?, completedAt: Int64?, expiresAt: Int64) {
+    public init(videoID: String, model: String?, completedAt: Int64?, expiresAt: Int64, downloaded: Bool = false) {
         self.videoID = videoID
         self.model = model
         self.completedAt = completedAt
         self.expiresAt = expiresAt
+        self.downloaded = downloaded
     }
 }
 
@@ -192,13 +195,13 @@ extension JobDatabase {
             arguments.insert(now.databaseValue, at: 0)
         }
         let sql = """
-            SELECT job.video_id, job.model, job.completed_at, job.expires_at FROM job
+            SELECT job.video_id, job.model, job.completed_at, job.expires_at, \(Self.videoDownloaded) FROM job
             WHERE job.phase = 'completed' AND job.expires_at IS NOT NULL AND \(conditions.joined(separator: " AND "))
             ORDER BY job.expires_at, job.video_id
             """
         return try read { db in
             try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map {
-                ExpiringJob(videoID: $0[0], model: $0[1], completedAt: $0[2], expiresAt: $0[3])
+                ExpiringJob(videoID: $0[0], model: $0[1], completedAt: $0[2], expiresAt: $0[3], downloaded: $0[4])
             }
         }
     }

@@ -32,6 +32,7 @@ public final class CSVWriter: RowWriter {
         case .fraction(let value): try NumberFormat.write(value, digits: 4, to: sink)
         case .timestamp(let seconds): try TimeFormat.write(iso8601Seconds: seconds, to: sink)
         case .timestampMilliseconds(let ms): try TimeFormat.write(iso8601Milliseconds: ms, to: sink)
+        case .boolean(let value): try sink.write(value ? "true" : "false")
         }
     }
 

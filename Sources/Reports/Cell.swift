@@ -13,6 +13,8 @@ public enum Cell: Sendable, Equatable {
     case timestampMilliseconds(Int64)
     /// A duration in seconds: a number in CSV/JSON, `1m08s` in tables.
     case duration(Double)
+    /// A yes/no value: `true`/`false` in CSV and JSON, `yes`/`no` in tables.
+    case boolean(Bool)
 
     /// Text for CSV and tables' raw form; nil for null.
     public var plainText: String? {
@@ -24,6 +26,7 @@ public enum Cell: Sendable, Equatable {
         case .fraction(let value): return NumberFormat.decimal(value, digits: 4)
         case .timestamp(let seconds): return TimeFormat.iso8601(seconds: seconds)
         case .timestampMilliseconds(let ms): return TimeFormat.iso8601(milliseconds: ms)
+        case .boolean(let value): return value ? "true" : "false"
         }
     }
 
@@ -43,4 +46,8 @@ extension Cell {
     public static func optional<I: BinaryInteger>(_ value: I?) -> Cell { value.map { .integer(Int64($0)) } ?? .null }
     /// A timestamp cell (unix seconds), or null when nil.
     public static func optionalTimestamp(_ seconds: Int64?) -> Cell { seconds.map(Cell.timestamp) ?? .null }
+    /// A timestamp cell (unix milliseconds), or null when nil.
+    public static func optionalTimestampMilliseconds(_ milliseconds: Int64?) -> Cell {
+        milliseconds.map(Cell.timestampMilliseconds) ?? .null
+    }
 }

@@ -12,7 +12,7 @@ public struct ExpiringReport: TabularReport, Sendable, Equatable {
     /// The API base URL the download hint names.
     public var baseURL: String
 
-    public static let columnNames = ["video_id", "model", "completed_at", "expires_at", "expires_in_s"]
+    public static let columnNames = ["video_id", "model", "completed_at", "expires_at", "expires_in_s", "downloaded"]
 
     /// Finds the completed jobs of `window` with `now < expires_at ≤ now + within` (also `expires_at ≤ now` with `includeExpired`).
     public init(
@@ -38,7 +38,7 @@ public struct ExpiringReport: TabularReport, Sendable, Equatable {
         jobs.map {
             [
                 .text($0.videoID), .optional($0.model), .optionalTimestamp($0.completedAt), .timestamp($0.expiresAt),
-                .duration(Double($0.expiresAt - now)),
+                .duration(Double($0.expiresAt - now)), .boolean($0.downloaded),
             ]
         }
     }
@@ -48,10 +48,15 @@ public struct ExpiringReport: TabularReport, Sendable, Equatable {
         guard !jobs.isEmpty else {
             return ["no completed job expires within \(window)" + (includeExpired ? " (nor has expired)" : "")]
         }
+        if jobs.allSatisfy({ $0.downloaded || $0.expiresAt <= now }) {
+            return jobs.contains(where: \.downloaded)
+                ? ["every listed video that has not expired is downloaded"]
+                : ["every listed video has expired: its content can no longer be downloaded"]
+        }
         let id = jobs.count == 1 ? jobs[0].videoID : "VIDEO_ID"
         let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         return [
-            "download before they expire: curl -fL -H \"Authorization: Bearer $SORATRACK_API_KEY\" -o \(id).mp4 "
+            "download before they expire: soratrack download \(id) --dir DIR, or curl -fL -H \"Authorization: Bearer $SORATRACK_API_KEY\" -o \(id).mp4 "
                 + "\(base)/videos/\(id)/content (or the openai SDK's client.videos.download_content(\"\(id)\"))"
         ]
     }

@@ -61,6 +61,7 @@ public final class JSONWriter: RowWriter {
             try sink.write(byte: UInt8(ascii: "\""))
             try TimeFormat.write(iso8601Milliseconds: ms, to: sink)
             try sink.write(byte: UInt8(ascii: "\""))
+        case .boolean(let value): try sink.write(value ? "true" : "false")
         }
     }
 

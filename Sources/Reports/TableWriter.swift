@@ -54,6 +54,7 @@ public final class TableWriter: RowWriter {
         case .null: return ""
         case .duration(let seconds): return TimeFormat.human(seconds: seconds)
         case .fraction(let value): return value.isFinite ? NumberFormat.decimal(value * 100, digits: 1) + "%" : ""
+        case .boolean(let value): return value ? "yes" : "no"
         case .text(let text):
             // Line breaks, tabs and escape sequences would break the layout (or the terminal).
             return String(String.UnicodeScalarView(text.unicodeScalars.map {

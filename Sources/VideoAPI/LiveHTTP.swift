@@ -8,7 +8,9 @@ import Synchronization
 public final class LiveHTTP: Sendable {
     /// The transport to hand to `VideoAPIClient`.
     public var transport: Transport {
-        Transport { [self] request in try await Transport.live(client: client).send(request) }
+        Transport(
+            send: { [self] request in try await Transport.live(client: client).send(request) },
+            stream: { [self] request in try await Transport.streamer(on: client)(request) })
     }
 
     private let maxConnections: Int

@@ -16,7 +16,7 @@ public struct VideoAPIClient: Sendable {
     /// How long one request may take.
     public let timeout: Duration
     private let apiKey: String
-    private let random: @Sendable () -> Double
+    let random: @Sendable () -> Double
 
     /// Creates a client; `random` supplies the backoff jitter in [0, 1).
     public init(
@@ -86,52 +86,106 @@ public struct VideoAPIClient: Sendable {
         return try value(of: last, decode: Video.decode(from:))
     }
 
-    // MARK: List and create
+    // MARK: List, create and remix
 
-    /// GET {base}/videos?limit=&after=&order= → one page (retried like retrieve; throws `VideoAPIError`).
-    public func list(after: String? = nil, limit: Int? = nil, order: String? = nil) async throws(VideoAPIError) -> VideoPage {
+    /// GET {base}/videos?limit=&after=&order= → one page, retried like retrieve, each video also as a snapshot of
+    /// this response; a provider without the endpoint (404, 405, 501, a redirect, an HTML page below 500) is `.unsupported`.
+    public func list(after: String? = nil, limit: Int? = nil, order: String? = nil) async throws(ListError) -> ListedPage {
         var query: [String] = []
         if let limit { query.append("limit=\(limit)") }
         if let after { query.append("after=\(Self.percentEncoded(after))") }
         if let order { query.append("order=\(Self.percentEncoded(order))") }
         let url = collectionURL + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
-        let (last, _) = await withRetries(makeRequest(method: "GET", url: url), deadline: nil) { _, _ in }
-        return try value(of: last, decode: VideoPage.decode(from:))
+        let (last, attempt) = await withRetries(makeRequest(method: "GET", url: url), deadline: nil) { _, _ in }
+        if let response = last.response {
+            let text = String(decoding: response.body.prefix(64 * 1024), as: UTF8.self)
+            let isHTML = !response.body.isEmpty && BodyText.isHTML(text, contentType: response.header("content-type"))
+            // A proxy's 5xx page is an outage, not a missing endpoint: it fails like any other 5xx.
+            if [404, 405, 501].contains(response.status) || (300..<400).contains(response.status) || (isHTML && response.status < 500) {
+                let detail = isHTML ? BodyText.htmlSummary(text) : (last.apiError?.summary ?? "")
+                throw .unsupported(status: response.status, detail: redacted(detail))
+            }
+        }
+        let page: VideoPage
+        do {
+            page = try value(of: last, decode: VideoPage.decode(from:))
+        } catch {
+            throw .failed(error)
+        }
+        let response = last.response
+        let itemBytes = response.flatMap { ListItemBytes.items(in: redacted(body: $0.body)) }
+        var items: [PollAttempt] = []
+        var unusable: [String] = []
+        for (position, video) in page.data.enumerated() {
+            guard let id = try? VideoID(validating: video.id) else {
+                unusable.append(video.id)
+                continue
+            }
+            var item = PollAttempt(
+                videoID: id, attempt: attempt, startedAt: last.startedAt, finishedAt: last.finishedAt,
+                httpStatus: response?.status, requestID: response?.header("x-request-id"), video: video)
+            item.body = itemBytes.flatMap { $0.count == page.data.count ? $0[position] : nil }
+            item.contentType = response?.header("content-type")
+            items.append(item)
+        }
+        return ListedPage(
+            page: page, items: items, unusableIDs: unusable, requestID: response?.header("x-request-id"),
+            attempts: attempt + 1)
     }
 
-    /// POST {base}/videos as JSON {prompt, model?, seconds?, size?} → the attempt holding the created video (never retried, to avoid duplicate jobs).
-    public func create(prompt: String, model: String?, seconds: String?, size: String?) async throws(VideoAPIError) -> PollAttempt {
-        let payload = CreateBody(prompt: prompt, model: model, seconds: seconds, size: size)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body: Data
-        do {
-            body = try encoder.encode(payload)
-        } catch {
-            throw .malformedBody("the request could not be encoded: \(error)")
-        }
+    /// POST {base}/videos as multipart/form-data, laid out as the official SDKs send it, exactly once: a retry could
+    /// create a second paid job. Throws only when the input reference cannot be read (then nothing is sent).
+    public func create(_ form: VideoCreateForm, boundary: String = MultipartBody.randomBoundary()) async throws(InputReferenceError) -> CreationAttempt {
+        let body = try form.multipartBody(boundary: boundary)
         var request = makeRequest(method: "POST", url: collectionURL)
-        request.headers.append(("Content-Type", "application/json"))
+        request.headers.append(("Content-Type", "multipart/form-data; boundary=\(boundary)"))
         request.body = body
-        let exchange = await send(request)
-        let video = try value(of: exchange, decode: Video.decode(from:))
-        let id: VideoID
-        do {
-            id = try VideoID(validating: video.id)
-        } catch {
-            throw .malformedBody("the created video has an unusable id: \(redacted(error.description))")
+        return creationAttempt(from: await send(request))
+    }
+
+    /// POST {base}/videos/{id}/remix as JSON `{"prompt": …}`, exactly once; the answer is a new job.
+    public func remix(_ source: VideoID, prompt: String) async -> CreationAttempt {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        var request = makeRequest(method: "POST", url: videoURL(source) + "/remix")
+        request.headers.append(("Content-Type", "application/json"))
+        request.body = (try? encoder.encode(["prompt": prompt])) ?? Data()
+        return creationAttempt(from: await send(request))
+    }
+
+    /// What one create or remix exchange produced: the new job's first snapshot, or why there is none.
+    private func creationAttempt(from exchange: Exchange) -> CreationAttempt {
+        var result = CreationAttempt(startedAt: exchange.startedAt, finishedAt: exchange.finishedAt)
+        guard let response = exchange.response else {
+            let error = exchange.transportError ?? .other("no response")
+            if case .connectionRefused = error {
+                result.failure = .notSent(error)
+            } else {
+                result.failure = .noAnswer(.other(transportText(error, timeout: exchange.request.timeout)))
+            }
+            return result
         }
-        return pollAttempt(for: id, from: exchange, attempt: 0)
+        result.httpStatus = response.status
+        result.requestID = response.header("x-request-id")
+        result.body = redacted(body: response.body)
+        guard (200..<300).contains(response.status) else {
+            result.failure = .refused(status: response.status, error: exchange.apiError, requestID: result.requestID)
+            return result
+        }
+        do {
+            let video = try Video.decode(from: response.body)
+            let id = try VideoID(validating: video.id)
+            result.created = pollAttempt(for: id, from: exchange, attempt: 0)
+        } catch let error as VideoAPIError {
+            result.failure = .unreadableAnswer(status: response.status, reason: redacted(error.reason), requestID: result.requestID)
+        } catch {
+            result.failure = .unreadableAnswer(
+                status: response.status, reason: "the id is unusable: \(redacted(String(describing: error)))", requestID: result.requestID)
+        }
+        return result
     }
 
     // MARK: Requests
-
-    private struct CreateBody: Encodable {
-        var prompt: String
-        var model: String?
-        var seconds: String?
-        var size: String?
-    }
 
     private var collectionURL: String {
         var root = baseURL.absoluteString
@@ -143,7 +197,7 @@ public struct VideoAPIClient: Sendable {
         collectionURL + "/" + Self.percentEncoded(id.rawValue)
     }
 
-    private func makeRequest(method: String, url: String) -> HTTPRequest {
+    func makeRequest(method: String, url: String) -> HTTPRequest {
         HTTPRequest(
             method: method, url: url,
             headers: [
@@ -287,7 +341,7 @@ public struct VideoAPIClient: Sendable {
         return error.description
     }
 
-    private func httpErrorText(_ response: HTTPResponse, apiError: APIErrorInfo?) -> String {
+    func httpErrorText(_ response: HTTPResponse, apiError: APIErrorInfo?) -> String {
         if (300..<400).contains(response.status) {
             guard let location = HeaderFields.value("location", in: response.headers), !location.isEmpty else {
                 return "HTTP \(response.status) redirect without a Location header (not followed)"
@@ -301,13 +355,13 @@ public struct VideoAPIClient: Sendable {
     // MARK: Keeping the key out of messages
 
     /// `text` with every occurrence of the API key replaced, in case a server or proxy echoes it.
-    private func redacted(_ text: String) -> String {
+    func redacted(_ text: String) -> String {
         guard apiKey.count >= 4, text.contains(apiKey) else { return text }
         return text.replacingOccurrences(of: apiKey, with: "[redacted]")
     }
 
     /// The body with the key replaced, so not even an echoing proxy can put the key into the database.
-    private func redacted(body: Data) -> Data {
+    func redacted(body: Data) -> Data {
         let key = Data(apiKey.utf8)
         guard key.count >= 4, Self.contains(key, in: body) else { return body }
         var result = Data()
@@ -341,7 +395,7 @@ public struct VideoAPIClient: Sendable {
         return error
     }
 
-    private func redacted(_ info: APIErrorInfo) -> APIErrorInfo {
+    func redacted(_ info: APIErrorInfo) -> APIErrorInfo {
         var copy = info
         copy.message = info.message.map(redacted)
         copy.code = info.code.map(redacted)

@@ -116,6 +116,23 @@ enum ControlEndpoints {
             if let answered = entry.answeredAt { json.number(milliseconds(answered)) } else { json.null() }
             json.key("finished_ms")
             if let finished = entry.finishedAt { json.number(milliseconds(finished)) } else { json.null() }
+            json.field("content_type", entry.contentType)
+            json.key("form")
+            if let form = entry.form {
+                json.beginArray()
+                for part in form {
+                    json.beginObject()
+                    json.field("name", part.name)
+                    json.field("filename", part.filename)
+                    json.field("content_type", part.contentType)
+                    json.field("bytes", Int64(part.data.count))
+                    json.field("value", part.filename == nil ? part.text : nil)
+                    json.endObject()
+                }
+                json.endArray()
+            } else {
+                json.null()
+            }
             json.endObject()
         }
         json.endArray()

@@ -28,6 +28,10 @@ public struct LoggedRequest: Sendable, Hashable {
     public var finishedAt: ContinuousClock.Instant?
     /// What was sent back.
     public var delivery: Delivery
+    /// The request's `content-type` header, if it sent one.
+    public var contentType: String? = nil
+    /// The fields of a create or remix body (multipart parts or JSON members); nil for other requests.
+    public var form: [LoggedFormPart]? = nil
 
     /// What the client could have received.
     public enum Delivery: Sendable, Hashable {

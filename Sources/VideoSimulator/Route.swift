@@ -40,6 +40,14 @@ enum Route: Sendable, Hashable {
 }
 
 extension Route {
+    /// Whether the request carries a create or remix form (logged with the request).
+    var takesForm: Bool {
+        switch self {
+        case .createVideo, .remixVideo: true
+        default: false
+        }
+    }
+
     /// The video id named in the path, if any.
     var videoID: String? {
         switch self {

@@ -3,7 +3,8 @@ import Foundation
 /// A scripted simulator run: videos with fixed ids, outcomes, fault scripts and quirks, plus global settings.
 ///
 /// Loaded by `soratrack simulate --scenario FILE` or set as ``SimulatorConfiguration/scenario``; the file format is
-/// a JSON object with `videos`, `quirks` and `reject_all_keys` (see the faults documentation for every field).
+/// a JSON object with `videos`, `quirks`, `reject_all_keys`, `listing` and `blocked_terms` (see the faults
+/// documentation for every field).
 public struct Scenario: Sendable, Hashable {
     /// Videos created when the simulator starts, in this order, at the virtual start time.
     public var videos: [ScriptedVideo]
@@ -11,12 +12,21 @@ public struct Scenario: Sendable, Hashable {
     public var quirks: Set<Quirk>
     /// When true every API request is refused with 401 `invalid_api_key`.
     public var rejectAllKeys: Bool
+    /// How `GET /v1/videos` answers; nil leaves the configuration's setting.
+    public var listing: ListingSupport?
+    /// Prompt words that make a create answer a job already failed with `moderation_blocked`.
+    public var blockedTerms: [String]
 
     /// A scenario from its parts.
-    public init(videos: [ScriptedVideo] = [], quirks: Set<Quirk> = [], rejectAllKeys: Bool = false) {
+    public init(
+        videos: [ScriptedVideo] = [], quirks: Set<Quirk> = [], rejectAllKeys: Bool = false,
+        listing: ListingSupport? = nil, blockedTerms: [String] = []
+    ) {
         self.videos = videos
         self.quirks = quirks
         self.rejectAllKeys = rejectAllKeys
+        self.listing = listing
+        self.blockedTerms = blockedTerms
     }
 
     /// Reads and checks the scenario file at `path`.

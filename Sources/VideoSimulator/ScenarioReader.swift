@@ -5,10 +5,11 @@ struct ScenarioReader {
     let source: String
 
     /// Fields of the top-level object.
-    static let scenarioFields: Set<String> = ["videos", "quirks", "reject_all_keys"]
+    static let scenarioFields: Set<String> = ["videos", "quirks", "reject_all_keys", "listing", "blocked_terms"]
     /// Fields of one video.
     static let videoFields: Set<String> = [
         "id", "prompt", "model", "seconds", "size", "outcome", "error", "duration", "quirks", "faults",
+        "content_faults",
     ]
     /// Fields every fault takes.
     static let commonFaultFields: Set<String> = ["fault", "count"]
@@ -32,6 +33,19 @@ struct ScenarioReader {
         if let value = fields["reject_all_keys"] {
             guard case .bool(let flag) = value else { throw invalid("reject_all_keys", "must be true or false") }
             scenario.rejectAllKeys = flag
+        }
+        if let value = fields["listing"] {
+            let names = ListingSupport.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+            guard case .string(let name) = value, let listing = ListingSupport(rawValue: name) else {
+                throw invalid("listing", "must be one of \(names)")
+            }
+            scenario.listing = listing
+        }
+        if let value = fields["blocked_terms"] {
+            guard case .array(let items) = value else { throw invalid("blocked_terms", "must be a list of words") }
+            for (index, item) in items.enumerated() {
+                scenario.blockedTerms.append(try text(item, at: "blocked_terms[\(index)]", nonEmpty: true))
+            }
         }
         if let value = fields["videos"] {
             guard case .array(let items) = value else { throw invalid("videos", "must be a list of videos") }
@@ -67,6 +81,9 @@ struct ScenarioReader {
         video.durationSeconds = try fields.duration("duration").map { $0 / .seconds(1) }
         if let value = fields["quirks"] { video.quirks = try quirks(value, at: path + ".quirks") }
         if let value = fields["faults"] { (video.faults, video.thereafter) = try faults(value, at: path + ".faults") }
+        if let value = fields["content_faults"] {
+            (video.contentFaults, video.contentThereafter) = try faults(value, at: path + ".content_faults")
+        }
         return video
     }
 

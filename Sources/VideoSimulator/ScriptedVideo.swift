@@ -18,6 +18,10 @@ public struct ScriptedVideo: Sendable, Hashable {
     public var faults: [Fault]
     /// The fault for every retrieve after `faults` are used up; nil answers normally.
     public var thereafter: Fault?
+    /// Faults for its successive `GET /v1/videos/{id}/content` requests, one each, in order.
+    public var contentFaults: [Fault] = []
+    /// The fault for every content request after `contentFaults` are used up; nil answers normally.
+    public var contentThereafter: Fault?
     /// How a proxy reshapes this video's answers.
     public var quirks: Set<Quirk>
 

@@ -38,7 +38,7 @@ final class SimulatedAPI: Sendable {
                 response = .error(refusal, videoID: route.videoID, bare: bareErrors)
             } else if request.bodyTooLarge {
                 response = .error(ErrorEnvelope(status: 413, message: "The request body is too large."), bare: bareErrors)
-            } else if case .retrieveVideo(let id) = route, let fault = state.nextFault(forRetrieveOf: id), fault != .normal {
+            } else if let id = route.videoID, let fault = Self.nextFault(for: route, in: &state), fault != .normal {
                 let job = state.liveJob(id)
                 let context = FaultContext(
                     videoID: id, requestID: requestID, model: job?.model, token: Self.token(of: request),
@@ -67,9 +67,19 @@ final class SimulatedAPI: Sendable {
         response.sequence = log.arrive(LoggedRequest(
             sequence: 0, method: request.method, path: request.path, query: request.query, videoID: response.videoID,
             requestID: response.requestID, status: response.status, fault: response.fault, arrivedAt: arrivedAt,
-            answeredAt: nil, finishedAt: nil, delivery: .pending
+            answeredAt: nil, finishedAt: nil, delivery: .pending, contentType: request.header("content-type"),
+            form: route.takesForm ? LoggedFormPart.parts(body: request.body, contentType: request.header("content-type")) : nil
         ))
         return response
+    }
+
+    /// The fault of a retrieve (scripted, else random) or of a content download (scripted only); nil for the others.
+    private static func nextFault(for route: Route, in state: inout SimulatorState) -> Fault? {
+        switch route {
+        case .retrieveVideo(let id): state.nextFault(forRetrieveOf: id)
+        case .downloadContent(let id): state.nextFault(forContentOf: id)
+        default: nil
+        }
     }
 
     /// Records how the answer to `request` ended (it began to go out at `answeredAt`, nil when nothing was sent); a
@@ -119,6 +129,15 @@ final class SimulatedAPI: Sendable {
             if let id = video.id, state.jobs[id] != nil { return nil }
             let now = state.clock.now()
             return state.createJob(video, now: now).video(at: now)
+        }
+    }
+
+    /// Replaces the content fault script of `id`; false when there is no such live job.
+    func scriptContent(_ id: String, faults: [Fault], thereafter: Fault?) -> Bool {
+        state.withLock { state in
+            guard state.liveJob(id) != nil else { return false }
+            state.scriptContent(id, faults: faults, thereafter: thereafter)
+            return true
         }
     }
 

@@ -26,6 +26,12 @@ public struct SimulatorConfiguration: Sendable {
     public var rejectAllKeys = false
     /// Videos, faults and settings to start with.
     public var scenario: Scenario? = nil
+    /// How `GET /v1/videos` answers (a scenario's `listing` takes precedence).
+    public var listing: ListingSupport = .supported
+    /// Prompts holding one of these words (case-insensitive) create a job that is already `failed` with
+    /// `moderation_blocked` in the create (or remix) answer, as the real API sometimes answers; with a scenario's
+    /// `blocked_terms` too.
+    public var blockedTerms: [String] = []
 
     /// Settings with every default.
     public init() {}
@@ -43,7 +49,9 @@ public struct SimulatorConfiguration: Sendable {
         jitter: Duration = .zero,
         quirks: Set<Quirk> = [],
         rejectAllKeys: Bool = false,
-        scenario: Scenario? = nil
+        scenario: Scenario? = nil,
+        listing: ListingSupport = .supported,
+        blockedTerms: [String] = []
     ) {
         self.seed = seed
         self.speed = speed
@@ -57,12 +65,24 @@ public struct SimulatorConfiguration: Sendable {
         self.quirks = quirks
         self.rejectAllKeys = rejectAllKeys
         self.scenario = scenario
+        self.listing = listing
+        self.blockedTerms = blockedTerms
     }
 
     /// The quirks of this configuration and of its scenario together.
     var effectiveQuirks: Set<Quirk> {
         guard let scenario else { return quirks }
         return quirks.union(scenario.quirks)
+    }
+
+    /// How listing answers: the scenario's setting when it has one, else this configuration's.
+    var effectiveListing: ListingSupport {
+        scenario?.listing ?? listing
+    }
+
+    /// The blocked terms of this configuration and of its scenario together, lowercased.
+    var effectiveBlockedTerms: [String] {
+        (blockedTerms + (scenario?.blockedTerms ?? [])).map { $0.lowercased() }.filter { !$0.isEmpty }
     }
 
     /// Whether every key is refused, by this configuration or by its scenario.

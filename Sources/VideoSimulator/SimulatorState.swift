@@ -6,10 +6,14 @@ struct SimulatorState: Sendable {
     let faultRate: Double
     /// Quirks applied to every job (configuration and scenario together).
     let globalQuirks: Set<Quirk>
+    /// Lowercased prompt words that make a create answer a job already failed by moderation.
+    let blockedTerms: [String]
     var clock: VirtualClock
     var jobs: [String: SimulatedJob] = [:]
     /// Scripted faults by video id; a finished script is removed.
     private var scripts: [String: FaultScript] = [:]
+    /// Scripted faults of `GET /v1/videos/{id}/content` by video id; a finished script is removed.
+    private var contentScripts: [String: FaultScript] = [:]
     private var createdCount: UInt64 = 0
     private var requestCount: UInt64 = 0
     private var retrieveCount: UInt64 = 0
@@ -21,6 +25,7 @@ struct SimulatorState: Sendable {
         failureRate = configuration.failureRate
         faultRate = min(1, max(0, configuration.faultRate.isFinite ? configuration.faultRate : 0))
         globalQuirks = configuration.effectiveQuirks
+        blockedTerms = configuration.effectiveBlockedTerms
         clock = VirtualClock(start: configuration.startTime.timeIntervalSince1970, speed: configuration.speed)
         let now = clock.now()
         for video in configuration.scenario?.videos ?? [] {
@@ -71,6 +76,21 @@ struct SimulatorState: Sendable {
         scripts[id] = script.isFinished ? nil : script
     }
 
+    /// The scripted fault for the next content download of `id`, if any (downloads never draw random faults).
+    mutating func nextFault(forContentOf id: String) -> Fault? {
+        guard !contentScripts.isEmpty, var script = contentScripts[id] else { return nil }
+        let fault = script.next()
+        contentScripts[id] = script.isFinished ? nil : script
+        return fault
+    }
+
+    /// Replaces the content script of `id`: `faults` for its next downloads, one each, then `thereafter` for every
+    /// later one.
+    mutating func scriptContent(_ id: String, faults: [Fault], thereafter: Fault?) {
+        let script = FaultScript(faults, thereafter: thereafter)
+        contentScripts[id] = script.isFinished ? nil : script
+    }
+
     /// The quirks that shape `job`'s answers.
     func quirks(of job: SimulatedJob) -> Set<Quirk> {
         job.quirks.isEmpty ? globalQuirks : globalQuirks.union(job.quirks)
@@ -83,6 +103,7 @@ struct SimulatorState: Sendable {
             outcome: video.outcome, durationSeconds: video.durationSeconds, id: video.id, quirks: video.quirks, now: now
         )
         script(job.id, faults: video.faults, thereafter: video.thereafter)
+        scriptContent(job.id, faults: video.contentFaults, thereafter: video.contentThereafter)
         return job
     }
 
@@ -115,6 +136,15 @@ struct SimulatorState: Sendable {
         job.quirks = quirks
         jobs[id] = job
         return job
+    }
+
+    /// The ending of a job created with `prompt`: failed by moderation at once when it holds a blocked term, else nil
+    /// (the seeded plan decides).
+    func moderation(of prompt: String) -> (outcome: SimulatedOutcome, durationSeconds: Double)? {
+        guard !blockedTerms.isEmpty else { return nil }
+        let text = prompt.lowercased()
+        guard blockedTerms.contains(where: { text.contains($0) }) else { return nil }
+        return (.failed(code: "moderation_blocked", message: "Your request was blocked by our moderation system."), 0)
     }
 
     /// The live (not deleted) job with this id.

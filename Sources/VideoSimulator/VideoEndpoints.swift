@@ -17,7 +17,9 @@ enum VideoEndpoints {
         do throws(ErrorEnvelope) {
             switch route {
             case .createVideo: return try create(request, state: &state, now: now)
-            case .listVideos: return try list(request, state: state, now: now)
+            case .listVideos:
+                if let refusal = configuration.effectiveListing.refusal(path: request.path) { return refusal }
+                return try list(request, state: state, now: now)
             case .retrieveVideo(let id): return try retrieve(id, state: state, now: now, configuration: configuration)
             case .deleteVideo(let id): return try delete(id, state: &state, now: now)
             case .downloadContent(let id): return try content(id, request, state: state, now: now, seed: configuration.seed)
@@ -30,7 +32,8 @@ enum VideoEndpoints {
         }
     }
 
-    /// `POST /v1/videos`: a new queued job from a JSON or multipart body.
+    /// `POST /v1/videos`: a new queued job from a JSON or multipart body (already failed when the prompt holds a
+    /// blocked term).
     static func create(
         _ request: SimulatorRequest, state: inout SimulatorState, now: Double
     ) throws(ErrorEnvelope) -> SimulatorResponse {
@@ -47,7 +50,11 @@ enum VideoEndpoints {
             "size", default: "720x1280", expected: "a size as WIDTHxHEIGHT such as '720x1280' or '1280x720'",
             isValid: isSize
         )
-        let job = state.createJob(prompt: prompt, model: model, seconds: seconds, size: size, now: now)
+        let blocked = state.moderation(of: prompt)
+        let job = state.createJob(
+            prompt: prompt, model: model, seconds: seconds, size: size, outcome: blocked?.outcome,
+            durationSeconds: blocked?.durationSeconds, now: now
+        )
         return .json(200, job.video(at: now).jsonBytes(quirks: state.quirks(of: job)), videoID: job.id)
     }
 
@@ -182,9 +189,10 @@ enum VideoEndpoints {
                 "Video '\(id)' cannot be remixed while it is \(status); only completed videos can be remixed."
             )
         }
+        let blocked = state.moderation(of: prompt)
         let job = state.createJob(
             prompt: prompt, model: source.model, seconds: source.seconds, size: source.size,
-            remixedFrom: id, now: now
+            remixedFrom: id, outcome: blocked?.outcome, durationSeconds: blocked?.durationSeconds, now: now
         )
         return .json(200, job.video(at: now).jsonBytes(quirks: state.quirks(of: job)), videoID: job.id)
     }

@@ -133,6 +133,13 @@ public final class VideoSimulator: Sendable {
         api.script(id, faults: faults, thereafter: thereafter)
     }
 
+    /// Replaces the content fault script of video `id`: `faults` for its next `GET /v1/videos/{id}/content` requests,
+    /// one each, then `thereafter` for every later one (nil: normal answers). Returns false when there is no such video.
+    @discardableResult
+    public func scriptContent(_ id: String, faults: [Fault], thereafter: Fault? = nil) -> Bool {
+        api.scriptContent(id, faults: faults, thereafter: thereafter)
+    }
+
     /// The job with this id at the current virtual time; nil when unknown or deleted.
     public func video(_ id: String) -> SimulatedVideo? {
         api.video(id)

@@ -44,6 +44,11 @@ enum ExitCodes {
             case .unreachable: return unavailable
             }
         case is InputError, is VideoIDError, is ScenarioError: return dataError
+        case let error as DownloadError:
+            switch error {
+            case .cannotCreateFolder: return cannotCreate
+            case .cannotWrite: return ioError
+            }
         case is OutputError: return ioError
         case let error as OutputFileError:
             switch error {
@@ -56,6 +61,25 @@ enum ExitCodes {
             case .transport: return unavailable
             case .invalidBaseURL: return config
             default: return partial
+            }
+        case is InputReferenceError: return dataError
+        case let error as CreationFailure:
+            switch error {
+            case .refused(let status, _, _) where status == 401 || status == 403: return noPermission
+            case .refused(let status, _, _) where (400..<500).contains(status) && ![408, 409, 429].contains(status): return dataError
+            case .refused, .unreadableAnswer: return partial
+            case .notSent, .noAnswer: return unavailable
+            }
+        case let error as SubmissionError:
+            switch error {
+            case .notRecorded(_, let storeError): return code(for: storeError)
+            }
+        case let error as DiscoveryError:
+            switch error.failure {
+            case .unsupported: return unavailable
+            case .failed(.http(let status, _, _)) where status == 401 || status == 403: return noPermission
+            case .failed(.transport) where error.pagesRead == 0: return unavailable
+            case .failed: return partial
             }
         default: return partial
         }

@@ -8,7 +8,7 @@ struct Soratrack: AsyncParsableCommand {
         commandName: "soratrack",
         abstract: "Keep a persistent SQLite history of video-generation jobs (Sora and other /v1/videos APIs).",
         version: "0.1.0",
-        subcommands: [Track.self, Untrack.self, Sync.self, Jobs.self, Show.self, Watch.self, Report.self, Export.self, Simulate.self, DemoCommand.self]
+        subcommands: [Track.self, Untrack.self, Sync.self, Download.self, Jobs.self, Show.self, Watch.self, Report.self, Export.self, Submit.self, Remix.self, Discover.self, Simulate.self, DemoCommand.self, Metrics.self, Prune.self]
     )
 
     /// Entry point: a write past a file-size limit must fail as a database error (exit 74), not kill the process.

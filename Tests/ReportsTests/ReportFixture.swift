@@ -53,4 +53,20 @@ enum ReportFixture {
         for offset in 1...3 { try database.record(Poll.notFound("n1", at: polled + Int64(offset) * 60), runID: nil) }
         _ = try database.track([Poll.id("u1")], label: "never-answered", at: Date(timeIntervalSince1970: Double(polled)))
     }
+
+    /// Records a successful video download of `id` (the file itself is not needed by reports).
+    static func download(_ id: String, _ database: JobDatabase, at: Int64 = dayB + 4000) throws {
+        let date = Date(timeIntervalSince1970: Double(at))
+        try database.recordDownload(ContentAttempt(
+            videoID: Poll.id(id), variant: .video, attempt: 0, startedAt: date, finishedAt: date, httpStatus: 200,
+            contentType: "video/mp4", file: SavedContent(path: "/videos/\(id).mp4", bytes: 1000, sha256: String(repeating: "0", count: 64))))
+    }
+
+    /// Records a failed video download of `id`: a JSON error body with HTTP 200.
+    static func failedDownload(_ id: String, _ database: JobDatabase, at: Int64 = dayB + 4000) throws {
+        let date = Date(timeIntervalSince1970: Double(at))
+        try database.recordDownload(ContentAttempt(
+            videoID: Poll.id(id), variant: .video, attempt: 0, startedAt: date, finishedAt: date, httpStatus: 200,
+            contentType: "application/json", body: Data(#"{"error":{"message":"not ready"}}"#.utf8), error: "the server sent application/json instead of video/mp4: not ready"))
+    }
 }

@@ -312,66 +312,6 @@ struct VideoAPIClientTests {
         }
     }
 
-    @Test("list sends its query, retries a 500 and decodes the page")
-    func listPage() async throws {
-        let clock = TestClock()
-        let page = #"{"object":"list","data":[{"id":"video_1","status":"completed"},{"id":"video_2","status":"failed"}],"first_id":"video_1","last_id":"video_2","has_more":true}"#
-        let script = ScriptedTransport([.respond(.json(500, "")), .respond(.json(200, page))])
-        let result = try await client(script, clock: clock).list(after: "video_0:x", limit: 20, order: "desc")
-        #expect(result.data.map(\.id) == ["video_1", "video_2"])
-        #expect(result.lastID == "video_2")
-        #expect(result.hasMore)
-        #expect(script.requests.value.map(\.url) == Array(repeating: "http://127.0.0.1:8080/v1/videos?limit=20&after=video_0%3Ax&order=desc", count: 2))
-        #expect(clock.sleeps.value == [.milliseconds(500)])
-    }
-
-    @Test("list without parameters asks for the bare collection and reports a malformed page")
-    func listMalformed() async throws {
-        let clock = TestClock()
-        let script = ScriptedTransport([.respond(.json(200, #"{"object":"list"}"#))])
-        await #expect(throws: VideoAPIError.malformedBody(#"missing "data""#)) {
-            _ = try await client(script, clock: clock).list()
-        }
-        #expect(script.requests.value.first?.url == "http://127.0.0.1:8080/v1/videos")
-    }
-
-    @Test("create posts JSON once and returns the attempt holding the new video")
-    func createVideo() async throws {
-        let clock = TestClock()
-        let script = ScriptedTransport([.respond(.json(200, Self.queuedBody, headers: [("x-request-id", "req_c")]))])
-        let attempt = try await client(script, clock: clock).create(prompt: "A paper airplane", model: "sora-2", seconds: "4", size: nil)
-        #expect(attempt.videoID.rawValue == "video_1")
-        #expect(attempt.video?.phase == .queued)
-        #expect(attempt.requestID == "req_c")
-        let request = try #require(script.requests.value.first)
-        #expect(request.method == "POST")
-        #expect(request.url == "http://127.0.0.1:8080/v1/videos")
-        #expect(request.header("content-type") == "application/json")
-        let sent = try JSONSerialization.jsonObject(with: try #require(request.body)) as? [String: String]
-        #expect(sent == ["prompt": "A paper airplane", "model": "sora-2", "seconds": "4"])
-    }
-
-    @Test("create is not retried on a 503 and throws the HTTP error")
-    func createNotRetried() async throws {
-        let clock = TestClock()
-        let body = #"{"error":{"code":"model_not_found","message":"no available channel for group default and model sora-9","type":"comet_api_error"}}"#
-        let script = ScriptedTransport([.respond(.json(503, body)), .respond(.json(200, Self.queuedBody))])
-        await #expect(throws: VideoAPIError.self) {
-            _ = try await client(script, clock: clock).create(prompt: "x", model: "sora-9", seconds: nil, size: nil)
-        }
-        #expect(script.requests.value.count == 1)
-        #expect(clock.sleeps.value.isEmpty)
-    }
-
-    @Test("create refuses a response whose id is not a usable video id")
-    func createBadID() async throws {
-        let clock = TestClock()
-        let script = ScriptedTransport([.respond(.json(200, #"{"id":"../etc","status":"queued"}"#))])
-        await #expect(throws: VideoAPIError.self) {
-            _ = try await client(script, clock: clock).create(prompt: "x", model: nil, seconds: nil, size: nil)
-        }
-    }
-
     @Test("base URLs are validated and trailing slashes trimmed")
     func baseURLs() throws {
         #expect(try VideoAPIClient.validatedBaseURL("https://api.cometapi.com/v1/").absoluteString == "https://api.cometapi.com/v1")

@@ -182,18 +182,19 @@ struct FaultInjectionTests {
     @Test("a slow answer within the client's patience arrives whole, after the delay")
     func slowAnswerArrives() async throws {
         try await withSimulator { simulator, client async throws in
-            let id = simulator.createVideo(prompt: "slow but fine", faults: [.slow(.seconds(1))]).id
+            // A delay long enough that a test task starved by a loaded machine still sees the answer pending.
+            let id = simulator.createVideo(prompt: "slow but fine", faults: [.slow(.seconds(3))]).id
             let started = ContinuousClock.now
             let answer = Task { try await client.get("/v1/videos/\(id)").status }
             #expect(await eventually { simulator.pendingRequests == 1 }, "the answer waits for its delay")
             #expect(simulator.requests().first?.delivery == .pending)
             #expect(try await answer.value == 200)
-            #expect(ContinuousClock.now - started >= .seconds(1))
+            #expect(ContinuousClock.now - started >= .seconds(3))
             #expect(await eventually { simulator.pendingRequests == 0 })
             let logged = try #require(simulator.requests().first)
             let answeredAt = try #require(logged.answeredAt)
-            #expect(logged.arrivedAt.duration(to: answeredAt) >= .seconds(1))
-            #expect(await eventually { simulator.responses().first?.fault == .slow(.seconds(1)) })
+            #expect(logged.arrivedAt.duration(to: answeredAt) >= .seconds(3))
+            #expect(await eventually { simulator.responses().first?.fault == .slow(.seconds(3)) })
         }
     }
 

@@ -44,7 +44,9 @@ struct ServerTests {
         #expect(try await client.get("/v1/videos").status == 200, "a kept-alive connection is open")
         let started = ContinuousClock.now
         await simulator.stop()
-        #expect(ContinuousClock.now - started < .seconds(1))
+        // Promptly: it closes the kept-alive connection instead of waiting for it to go idle. The bound is loose on
+        // purpose (shared, loaded machines); a stop that waited on the connection would hang far longer.
+        #expect(ContinuousClock.now - started < .seconds(10))
         await #expect(throws: (any Error).self) { _ = try await client.get("/v1/videos") }
     }
 

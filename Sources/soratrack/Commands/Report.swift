@@ -8,7 +8,7 @@ extension DurationStatus: ExpressibleByArgument {}
 /// `soratrack report`: answers from the history (durations, failures, expiring videos).
 struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Report on the history: job durations, failure rates, videos about to expire.",
+        abstract: "Report on the history: job durations, failure rates, videos about to expire, videos lost to expiry.",
         discussion: """
             Every report takes --since/--until (a window on the jobs' created_at: since inclusive, until \
             exclusive), --now, --format table|csv|json|ndjson and --db.
@@ -17,6 +17,7 @@ struct Report: AsyncParsableCommand {
               soratrack report durations --by model --since 7d
               soratrack report failures --by error_code --format csv
               soratrack report expiring --within 30m
+              soratrack report losses --by day --since 7d
             """,
-        subcommands: [ReportDurations.self, ReportFailures.self, ReportExpiring.self])
+        subcommands: [ReportDurations.self, ReportFailures.self, ReportExpiring.self, ReportLosses.self])
 }

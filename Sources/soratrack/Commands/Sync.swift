@@ -12,13 +12,15 @@ struct Sync: AsyncParsableCommand {
             Takes an exclusive lock beside the database (a second sync or watch exits 75 at once), ends \
             jobs older than --give-up-after as abandoned, polls the rest with --concurrency requests in \
             flight (each with --retries retries on 408/409/429/5xx and transport errors), records every \
-            response in its own transaction, and prints one summary line.
+            response in its own transaction, and prints one summary line. With --download-dir it then \
+            downloads the video of every completed job not downloaded yet whose link has not expired (one more \
+            line, download: …; see soratrack download).
 
             Example (crontab, every 5 minutes):
               */5 * * * * soratrack sync --quiet --api-key-file ~/.config/soratrack/key --max-duration 4m
 
             Exit codes: 0 ok, 1 some polls failed after retries, 69 API unreachable, 73 cannot create the \
-            database, 74 database error, 75 another sync holds the lock, 77 missing or rejected API key, \
+            database or --download-dir, 74 database error, 75 another sync holds the lock, 77 missing or rejected API key, \
             78 newer database schema or bad base URL.
             """)
 
@@ -29,11 +31,19 @@ struct Sync: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var api: APIOptions
     @OptionGroup var log: LogOptions
+    @OptionGroup var ops: OpsOptions
+    @OptionGroup var downloads: SyncDownloadOptions
 
     func run() async throws {
+        try await ops.around(databasePath: database.path) { monitor in try await sync(monitor) }
+    }
+
+    /// The sync itself; `monitor` sends its heartbeats.
+    private func sync(_ monitor: OpsRun) async throws {
         try await ExitCodes.run {
             try await api.withClient(maxConnections: polling.concurrency) { client in
                 let lock = try SyncLock(databasePath: database.path)
+                await monitor.started()
                 let db = try database.open()
                 let engine = SyncEngine(database: db, client: client, logger: log.makeLogger(label: "soratrack.sync"))
                 let options = SyncOptions(concurrency: polling.concurrency, maxDuration: maxDuration?.duration, giveUpAfter: polling.giveUpAfter.duration)
@@ -42,8 +52,11 @@ struct Sync: AsyncParsableCommand {
                     progress.update(done: step.done, total: step.total, errors: step.errors, label: "sync")
                 }
                 progress.finish()
+                monitor.record("sync: " + summary.line)
+                let code = try summary.conclude(prefix: "sync: ", quiet: log.quiet)
+                let downloaded = try await downloads.run(database: db, client: client, concurrency: polling.concurrency, log: log)
                 withExtendedLifetime(lock) {}
-                return try summary.conclude(prefix: "sync: ", quiet: log.quiet)
+                return max(code, downloaded)
             }
         }
     }

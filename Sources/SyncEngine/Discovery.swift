@@ -1,0 +1,86 @@
+import Foundation
+import JobStore
+import Logging
+import VideoAPI
+
+/// Walks `GET /videos` newest first and starts tracking every video the database does not know, recording its list
+/// item (with the page's request id) as its first snapshot.
+public struct Discovery: Sendable {
+    /// The largest page the API serves.
+    public static let maxPageSize = 100
+
+    let database: JobDatabase
+    let client: VideoAPIClient
+    let clock: APIClock
+    let logger: Logger
+
+    /// A discovery writing to `database` through `client`.
+    public init(database: JobDatabase, client: VideoAPIClient, clock: APIClock = .live, logger: Logger = Logger(label: "soratrack.discover")) {
+        self.database = database
+        self.client = client
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Lists pages (`order=desc`, `after` = the last id of the previous page) until the provider has no more,
+    /// `limit` videos were examined, or a video created before `since` shows up; one `sync_run` row of command
+    /// `discover`. A page that fails ends the walk: what was read before stays recorded, and the summary says why.
+    public func run(limit: Int? = nil, since: Date? = nil, label: String? = nil) async throws(StoreError) -> DiscoverySummary {
+        let runID = try database.startRun(command: "discover", at: clock.now())
+        var summary = DiscoverySummary()
+        var counts = SyncRunCounts()
+        var seen = Set<VideoID>()
+        var after: String?
+        let sinceSeconds = since.map { Int64($0.timeIntervalSince1970.rounded(.up)) }
+        walk: while true {
+            let remaining = limit.map { $0 - summary.seen } ?? Self.maxPageSize
+            guard remaining > 0 else { break }
+            let listed: ListedPage
+            do {
+                listed = try await client.list(after: after, limit: min(Self.maxPageSize, remaining), order: "desc")
+            } catch {
+                summary.failure = error
+                counts.pollErrors = 1
+                break
+            }
+            summary.pages += 1
+            counts.attempts += listed.attempts
+            counts.responses += 1
+            for id in listed.unusableIDs { logger.warning("skipped \(id.debugDescription): not a usable video id") }
+            summary.unusable += listed.unusableIDs.count
+
+            var batch: [PollAttempt] = []
+            for item in listed.items {
+                if let sinceSeconds, let created = item.video?.createdAt, created < sinceSeconds {
+                    summary.reachedSince = true
+                    break
+                }
+                guard seen.insert(item.videoID).inserted else { continue }  // listed twice across pages
+                batch.append(item)
+                summary.seen += 1
+                if let limit, summary.seen >= limit { break }
+            }
+            let unknown = try database.unknownIDs(batch.map(\.videoID))
+            if !unknown.isEmpty {
+                let added = Set(try database.track(unknown, label: label, at: clock.now()).added)
+                let recorded = try database.record(batch.filter { added.contains($0.videoID) }, runID: runID)
+                summary.new += recorded.count
+                counts.jobs += recorded.count
+                for poll in recorded where poll.becameTerminal {
+                    if poll.after == .completed { counts.completed += 1 } else if poll.after == .failed { counts.failed += 1 }
+                }
+            }
+            summary.alreadyKnown = summary.seen - summary.new
+
+            if summary.reachedSince || !listed.page.hasMore { break walk }
+            if let limit, summary.seen >= limit { break walk }
+            guard let cursor = listed.page.lastID ?? listed.page.data.last?.id, !cursor.isEmpty, cursor != after else {
+                logger.warning("the provider said more videos follow but gave no new cursor; stopped")
+                break walk
+            }
+            after = cursor
+        }
+        try database.finishRun(runID, counts: counts, exitCode: summary.exitCode, at: clock.now())
+        return summary
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import JobStore
+import VideoAPI
+
+/// Creates jobs (`submit`, `remix`) and records what came back: the new job tracked with the answer as its first
+/// snapshot, and every request in the create ledger. Each request is sent once, never retried.
+public struct Submission: Sendable {
+    let database: JobDatabase
+    let client: VideoAPIClient
+    let clock: APIClock
+
+    /// A submission writing to `database` through `client`.
+    public init(database: JobDatabase, client: VideoAPIClient, clock: APIClock = .live) {
+        self.database = database
+        self.client = client
+        self.clock = clock
+    }
+
+    /// `POST /videos` with `form`, then records it as one `sync_run` row of command `submit`.
+    ///
+    /// `created` is called with the new id as soon as the answer is read, before anything is written, so a caller can
+    /// show it even when the database then fails. Throws `CreationFailure` when no job is known to exist,
+    /// `InputReferenceError` when the file cannot be read (nothing sent), `SubmissionError` when the job was created
+    /// but could not be recorded.
+    public func submit(
+        _ form: VideoCreateForm, label: String?, boundary: String = MultipartBody.randomBoundary(),
+        created: (VideoID) -> Void = { _ in }
+    ) async throws -> SubmissionResult {
+        try await recorded(command: "submit", request: CreateRequest(create: form), label: label, created: created) {
+            try await client.create(form, boundary: boundary)
+        }
+    }
+
+    /// `POST /videos/{source}/remix` with `prompt`, recorded like ``submit(_:label:boundary:created:)`` (command `remix`).
+    public func remix(
+        _ source: VideoID, prompt: String, label: String?, created: (VideoID) -> Void = { _ in }
+    ) async throws -> SubmissionResult {
+        try await recorded(command: "remix", request: CreateRequest(remixOf: source, prompt: prompt), label: label, created: created) {
+            await client.remix(source, prompt: prompt)
+        }
+    }
+
+    private func recorded(
+        command: String, request: CreateRequest, label: String?, created: (VideoID) -> Void,
+        send: () async throws -> CreationAttempt
+    ) async throws -> SubmissionResult {
+        // The run row is written first: a database that cannot be written fails before anything is paid for.
+        let runID = try database.startRun(command: command, at: clock.now())
+        var counts = SyncRunCounts()
+        counts.jobs = 1
+        let attempt: CreationAttempt
+        do {
+            attempt = try await send()
+        } catch {
+            try? database.finishRun(runID, counts: SyncRunCounts(), exitCode: 65, at: clock.now())
+            throw error
+        }
+        counts.attempts = 1
+        counts.responses = attempt.httpStatus == nil ? 0 : 1
+        if let id = attempt.created?.videoID { created(id) }
+        let recorded: RecordedPoll?
+        do {
+            recorded = try database.recordCreation(attempt, request: request, label: label, runID: runID)
+        } catch {
+            try? database.finishRun(runID, counts: counts, exitCode: 74, at: clock.now())
+            if let id = attempt.created?.videoID { throw SubmissionError.notRecorded(id, error) }
+            throw error
+        }
+        guard let snapshot = attempt.created, let video = snapshot.video else {
+            counts.pollErrors = 1
+            let failure = attempt.failure ?? .noAnswer(.other("no answer"))
+            try database.finishRun(runID, counts: counts, exitCode: SubmissionResult.exitCode(for: failure), at: clock.now())
+            throw failure
+        }
+        let result = SubmissionResult(videoID: snapshot.videoID, video: video, requestID: snapshot.requestID)
+        if recorded?.becameTerminal == true {
+            if video.phase == .failed { counts.failed = 1 } else if video.phase == .completed { counts.completed = 1 }
+        }
+        try database.finishRun(runID, counts: counts, exitCode: result.exitCode, at: clock.now())
+        return result
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+extension VideoAPIClient {
+    /// The most bytes kept of a body that is not the content (an error body or page is recorded, not saved as a file).
+    public static let maxErrorBodyBytes = 256 * 1024
+
+    /// GET {base}/videos/{id}/content[?variant=], streamed into writers from `openWriter` (one per attempt that gets
+    /// the content), retried per policy like a poll; `record` is awaited for every attempt before the next starts.
+    ///
+    /// An attempt succeeds only with a 2xx whose `Content-Type` is the variant's media type (parameters ignored; a
+    /// generic binary type passes when the bytes start like such a file) and whose body length equals its
+    /// `Content-Length`; anything else is a failed attempt and its writer is discarded. The SHA-256 is computed while
+    /// the bytes stream. A body that stalls for longer than the request timeout fails the attempt. Returns the final
+    /// attempt; cancelling the task interrupts the attempt in flight (its writer discarded) and stops the retries.
+    public func downloadContent(
+        _ id: VideoID, variant: ContentVariant,
+        openWriter: @escaping @Sendable () throws -> any ContentWriter,
+        record: @Sendable (ContentAttempt) async throws -> Void
+    ) async throws -> ContentAttempt {
+        var request = makeRequest(method: "GET", url: contentURL(id, variant: variant))
+        // What the official SDKs send for this endpoint.
+        request.headers = request.headers.map { $0.0.lowercased() == "accept" ? ($0.0, "application/binary") : $0 }
+        var attempt = 0
+        while true {
+            let startedAt = clock.now()
+            let fetched = await fetchContent(request, variant: variant, openWriter: openWriter)
+            let result = contentAttempt(id, variant: variant, attempt: attempt, startedAt: startedAt, fetched: fetched)
+            try await record(result)
+            guard let outcome = fetched.outcome, !Task.isCancelled else { return result }
+            let decision = policy.decide(attempt: attempt, outcome: outcome, jitter: random(), now: clock.now())
+            guard case .retry(let delay) = decision else { return result }
+            do {
+                try await clock.sleep(delay)
+            } catch {
+                return result  // cancelled while waiting: the last attempt stands
+            }
+            attempt += 1
+        }
+    }
+
+    /// `{base}/videos/{id}/content`, with `?variant=` for the assets other than the video.
+    func contentURL(_ id: VideoID, variant: ContentVariant) -> String {
+        videoURL(id) + "/content" + (variant.queryValue.map { "?variant=" + Self.percentEncoded($0) } ?? "")
+    }
+
+    /// One attempt: the transport's stream raced against a watch on the body stalling.
+    private func fetchContent(
+        _ request: HTTPRequest, variant: ContentVariant, openWriter: @escaping @Sendable () throws -> any ContentWriter
+    ) async -> FetchedContent {
+        let progress = FetchProgress()
+        let transport = transport
+        let stallLimit = timeout
+        do {
+            return try await withThrowingTaskGroup(of: FetchedContent.self) { group in
+                group.addTask {
+                    await ContentReceiver(variant: variant, progress: progress).receive(
+                        request, transport: transport, openWriter: openWriter)
+                }
+                group.addTask {
+                    try await progress.waitForStall(longerThan: stallLimit)
+                    return progress.stalled(after: stallLimit)
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next() else { return FetchedContent(failure: .interrupted) }
+                return first
+            }
+        } catch {
+            return FetchedContent(failure: .interrupted)
+        }
+    }
+
+    /// The record of one fetched attempt, every text and body with the key redacted.
+    private func contentAttempt(
+        _ id: VideoID, variant: ContentVariant, attempt: Int, startedAt: Date, fetched: FetchedContent
+    ) -> ContentAttempt {
+        var result = ContentAttempt(
+            videoID: id, variant: variant, attempt: attempt, startedAt: startedAt, finishedAt: clock.now(),
+            httpStatus: fetched.status, requestID: fetched.header("x-request-id"),
+            contentType: fetched.header("content-type"), file: fetched.saved)
+        result.body = fetched.body.flatMap { $0.isEmpty ? nil : redacted(body: $0) }
+        if let body = fetched.body, let status = fetched.status, fetched.saved == nil {
+            result.apiError = APIErrorInfo.parse(body: body, contentType: result.contentType).map(redacted)
+            if !(200..<300).contains(status), fetched.failure == nil {
+                let response = HTTPResponse(status: status, headers: fetched.headers, body: body)
+                result.error = httpErrorText(response, apiError: result.apiError)
+            }
+        } else if let status = fetched.status, !(200..<300).contains(status), fetched.failure == nil {
+            result.error = httpErrorText(HTTPResponse(status: status, headers: fetched.headers), apiError: nil)
+        }
+        if let failure = fetched.failure {
+            result.error = redacted(failure.text(variant: variant, contentType: result.contentType, apiError: result.apiError, timeout: timeout))
+            result.isLocalFailure = failure.isLocal
+            result.wasInterrupted = failure.isInterruption
+        }
+        return result
+    }
+}
