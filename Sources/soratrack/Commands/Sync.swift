@@ -12,12 +12,16 @@ struct Sync: AsyncParsableCommand {
             Takes an exclusive lock beside the database (a second sync or watch exits 75 at once), ends \
             jobs older than --give-up-after as abandoned, polls the rest with --concurrency requests in \
             flight (each with --retries retries on 408/409/429/5xx and transport errors), records every \
-            response in its own transaction, and prints one summary line. With --download-dir it then \
-            downloads the video of every completed job not downloaded yet whose link has not expired (one more \
-            line, download: …; see soratrack download).
+            response as it arrives (answers arriving during a commit share the next one), and prints one \
+            summary line. With --download-dir it then downloads the video of every completed job not \
+            downloaded yet whose link has not expired (one more line, download: …; see soratrack download). \
+            --metrics-file writes Prometheus metrics after the run (see soratrack metrics) and --ping-url \
+            sends Healthchecks-style heartbeats (URL/start, then URL or URL/<exit code>); neither changes \
+            the exit code.
 
             Example (crontab, every 5 minutes):
-              */5 * * * * soratrack sync --quiet --api-key-file ~/.config/soratrack/key --max-duration 4m
+              */5 * * * * soratrack sync --quiet --api-key-file ~/.config/soratrack/key --max-duration 4m \
+                --download-dir /srv/videos --metrics-file /var/lib/node_exporter/textfile_collector/soratrack.prom
 
             Exit codes: 0 ok, 1 some polls failed after retries, 69 API unreachable, 73 cannot create the \
             database or --download-dir, 74 database error, 75 another sync holds the lock, 77 missing or rejected API key, \
