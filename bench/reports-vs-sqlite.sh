@@ -28,6 +28,8 @@ if [ ! -s "$DB" ]; then
     echo "seeding $DB (100000 jobs, 2000000 snapshots) ..."
     "$SEED" --db "$DB" --jobs 100000 --snapshots 2000000 --seed 1 --end "$END"
 fi
+# A history seeded by an older soratrack gains the newer migrations here, before any sqlite3 reference reads it.
+"$BINARY" jobs --db "$DB" --limit 1 --format csv >/dev/null
 echo "database: $DB ($(du -h "$DB" | cut -f1); $(sqlite3 "$DB" 'SELECT count(*) FROM job') jobs, $(sqlite3 "$DB" 'SELECT count(*) FROM snapshot') snapshots)"
 
 WORK=$(mktemp -d)
@@ -59,7 +61,9 @@ FROM job WHERE phase = 'failed' GROUP BY 1 ORDER BY 1;
 SQL
 cat >"$WORK/expiring.sql" <<SQL
 SELECT video_id, model, strftime('%Y-%m-%dT%H:%M:%SZ', completed_at, 'unixepoch') AS completed_at,
-    strftime('%Y-%m-%dT%H:%M:%SZ', expires_at, 'unixepoch') AS expires_at, expires_at - $END AS expires_in_s
+    strftime('%Y-%m-%dT%H:%M:%SZ', expires_at, 'unixepoch') AS expires_at, expires_at - $END AS expires_in_s,
+    CASE WHEN EXISTS (SELECT 1 FROM download WHERE download.job_id = job.id AND download.variant = 'video'
+        AND download.ok = 1) THEN 'true' ELSE 'false' END AS downloaded
 FROM job WHERE phase = 'completed' AND expires_at IS NOT NULL AND expires_at > $END AND expires_at <= $END + 3600
 ORDER BY expires_at, video_id;
 SQL
@@ -70,7 +74,9 @@ SELECT video_id, coalesce(local_state, status) AS status, model, size, seconds, 
     strftime('%Y-%m-%dT%H:%M:%SZ', expires_at, 'unixepoch') AS expires_at, completed_at - created_at AS duration_s,
     error_code, error_message, remixed_from_video_id, label,
     strftime('%Y-%m-%dT%H:%M:%fZ', first_seen_at / 1000.0, 'unixepoch') AS first_seen_at,
-    strftime('%Y-%m-%dT%H:%M:%fZ', last_polled_at / 1000.0, 'unixepoch') AS last_polled_at, polls, phase
+    strftime('%Y-%m-%dT%H:%M:%fZ', last_polled_at / 1000.0, 'unixepoch') AS last_polled_at, polls, phase,
+    strftime('%Y-%m-%dT%H:%M:%fZ', (SELECT max(download.finished_at) FROM download WHERE download.job_id = job.id
+        AND download.variant = 'video' AND download.ok = 1) / 1000.0, 'unixepoch') AS downloaded_at
 FROM job ORDER BY created_at, id;
 SQL
 cp bench/sql/export-snapshots.sql "$WORK/export-snapshots.sql"  # shared with bench/run.sh
