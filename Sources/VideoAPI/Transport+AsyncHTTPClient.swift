@@ -40,7 +40,8 @@ extension Transport {
         return configuration
     }
 
-    private static func perform(_ request: HTTPRequest, on client: HTTPClient) async throws -> HTTPResponse {
+    /// The AsyncHTTPClient request for `request`: method, URL, header fields in order, body.
+    static func outgoing(_ request: HTTPRequest) -> HTTPClientRequest {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = .init(rawValue: request.method)
         for (name, value) in request.headers {
@@ -49,6 +50,11 @@ extension Transport {
         if let body = request.body {
             outgoing.body = .bytes(ByteBuffer(data: body))
         }
+        return outgoing
+    }
+
+    private static func perform(_ request: HTTPRequest, on client: HTTPClient) async throws -> HTTPResponse {
+        let outgoing = outgoing(request)
         let timeout = request.timeout
         let prepared = outgoing
         do {

@@ -14,14 +14,7 @@ extension Transport {
     /// (the download watches for a stalled body itself). Failures come out as `TransportError`.
     public static func streamer(on client: HTTPClient) -> @Sendable (HTTPRequest) async throws -> StreamedResponse {
         { request in
-            var outgoing = HTTPClientRequest(url: request.url)
-            outgoing.method = .init(rawValue: request.method)
-            for (name, value) in request.headers {
-                outgoing.headers.add(name: name, value: value)
-            }
-            if let body = request.body {
-                outgoing.body = .bytes(ByteBuffer(data: body))
-            }
+            let outgoing = outgoing(request)
             let response: HTTPClientResponse
             do {
                 response = try await client.execute(outgoing, timeout: TimeAmount(request.timeout))
