@@ -12,7 +12,7 @@
 #      the SDK's AsyncOpenAI retrieving the same ids at concurrency 16 and wrk's 16 connections (HTTP floor)
 #   2. sync under 200 ms latency: 1 000 jobs, concurrency 16, against the ideal 1000 x 0.2 / 16 s
 #   3. write cost: bytes per unchanged poll over 100 000 polls (10 000 jobs x 10 syncs), then per changed poll
-#      (10 more syncs, the simulator's clock moved on before each); snapshot insert
+#      (10 more syncs, the simulator's clock moved 30 minutes on before each); snapshot insert
 #      rate of soratrack-seed (the JobStore API sync uses) against sqlite3 inserting the same rows
 #   4. reports: bench/reports-vs-sqlite.sh on 100 000 jobs / 2 000 000 snapshots (BENCH_QUICK=1 skips it)
 #   5. export snapshots of the 2M history: throughput against sqlite3 -csv, peak RSS
@@ -163,12 +163,15 @@ per_poll=$(( (after - before) / polls ))
 repeat_rate=$(calc "%.0f" "$polls / ($end - $start)")
 NOTES+=("$SYNCS syncs x $JOBS jobs: $polls unchanged polls at $repeat_rate polls/s (process start-up included), $bodies_new new bodies")
 
-log "3. bytes per changed poll: $SYNCS more syncs, the simulator's clock 15 minutes on before each (new progress every time)"
+log "3. bytes per changed poll: $SYNCS more syncs, the simulator's clock 30 minutes on before each (new progress every time)"
 before=$(used "$DB")
 snapshots_before=$(count "$DB" "SELECT count(*) FROM snapshot")
 bodies_before=$(count "$DB" "SELECT count(*) FROM body")
+# Every 24 h job has left its queue (at most 30 % of its time) after 8 h, and runs for 16 h more: each 30 minutes
+# then moves its progress by at least one percent, so every poll below returns a body not seen before.
+curl -sf -X POST "${SIM_URL%/v1}/_simulator/advance?seconds=27000" >/dev/null
 for _ in $(seq 1 "$SYNCS"); do
-    curl -sf -X POST "${SIM_URL%/v1}/_simulator/advance?seconds=900" >/dev/null
+    curl -sf -X POST "${SIM_URL%/v1}/_simulator/advance?seconds=1800" >/dev/null
     "$BIN" sync --quiet --concurrency "$CONCURRENCY"
 done
 after=$(used "$DB")

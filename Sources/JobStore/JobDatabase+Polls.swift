@@ -32,6 +32,7 @@ extension JobDatabase {
         var createJob: RawStatement
         var insertSnapshot: RawStatement
         var updateFromVideo: RawStatement
+        var updateSteadyFromVideo: RawStatement
         var markNotFound: RawStatement
         var count404: RawStatement
         var updateAfterError: RawStatement
@@ -39,7 +40,8 @@ extension JobDatabase {
         var insertBody: RawStatement
 
         init(_ db: Database) throws {
-            findJob = try RawStatement("SELECT id, phase, consecutive_404s FROM job WHERE video_id = ?", in: db)
+            findJob = try RawStatement(
+                "SELECT id, phase, consecutive_404s, created_at, expires_at, terminal FROM job WHERE video_id = ?", in: db)
             createJob = try RawStatement("INSERT INTO job (video_id, first_seen_at, tracked_at) VALUES (?, ?, ?)", in: db)
             insertSnapshot = try RawStatement(
                 """
@@ -54,6 +56,19 @@ extension JobDatabase {
                     progress = coalesce(?, progress), prompt = coalesce(?, prompt),
                     created_at = coalesce(?, created_at), completed_at = coalesce(?, completed_at),
                     expires_at = coalesce(?, expires_at), error_code = ?, error_message = ?,
+                    remixed_from_video_id = coalesce(?, remixed_from_video_id),
+                    last_polled_at = ?, last_success_at = ?, polls = polls + 1, consecutive_404s = 0,
+                    next_poll_at = ?
+                WHERE id = ?
+                """, in: db)
+            // The same update for the usual poll, where created_at, expires_at and terminal stay as they are: leaving
+            // the indexed columns out of SET spares SQLite rewriting three index entries per poll.
+            updateSteadyFromVideo = try RawStatement(
+                """
+                UPDATE job SET status = ?, local_state = NULL, phase = ?,
+                    model = coalesce(?, model), size = coalesce(?, size), seconds = coalesce(?, seconds),
+                    progress = coalesce(?, progress), prompt = coalesce(?, prompt),
+                    completed_at = coalesce(?, completed_at), error_code = ?, error_message = ?,
                     remixed_from_video_id = coalesce(?, remixed_from_video_id),
                     last_polled_at = ?, last_success_at = ?, polls = polls + 1, consecutive_404s = 0,
                     next_poll_at = ?
@@ -84,13 +99,18 @@ extension JobDatabase {
         let polledAt = Timestamp.milliseconds(attempt.startedAt)
         statements.findJob.bind(attempt.videoID.rawValue)
         let found = try statements.findJob.firstRow { row in
-            (id: row.int64(0), phase: Phase(rawValue: row.text(1) ?? "") ?? .unknown, streak: Int(row.int64(2)))
+            (
+                id: row.int64(0), phase: Phase(rawValue: row.text(1) ?? "") ?? .unknown, streak: Int(row.int64(2)),
+                createdAt: row.optionalInt64(3), expiresAt: row.optionalInt64(4), terminal: row.int64(5) != 0
+            )
         }
         let jobID: Int64
         let before: Phase
         let consecutive404s: Int
+        var indexed: (createdAt: Int64?, expiresAt: Int64?, terminal: Bool)?
         if let found {
-            (jobID, before, consecutive404s) = found
+            (jobID, before, consecutive404s) = (found.id, found.phase, found.streak)
+            indexed = (found.createdAt, found.expiresAt, found.terminal)
         } else {
             statements.createJob.bind(attempt.videoID.rawValue)
             statements.createJob.bind(polledAt)
@@ -123,7 +143,29 @@ extension JobDatabase {
 
         let nextPollAt = (attempt.pollAfter ?? attempt.retryAfter).map { polledAt + $0.milliseconds }
         var after = before
-        if let video {
+        if let video, let indexed, (video.createdAt ?? indexed.createdAt) == indexed.createdAt,
+            (video.expiresAt ?? indexed.expiresAt) == indexed.expiresAt, video.phase.isTerminal == indexed.terminal
+        {
+            after = video.phase
+            var update = statements.updateSteadyFromVideo
+            defer { statements.updateSteadyFromVideo = update }
+            update.bind(video.status)
+            update.bind(after.rawValue)
+            update.bind(video.model)
+            update.bind(video.size)
+            update.bind(video.seconds)
+            update.bind(video.progress)
+            update.bind(video.prompt)
+            update.bind(video.completedAt)
+            update.bind(video.error?.code)
+            update.bind(video.error?.message)
+            update.bind(video.remixedFromVideoID)
+            update.bind(polledAt)
+            update.bind(polledAt)
+            update.bind(nextPollAt)
+            update.bind(jobID)
+            try update.execute()
+        } else if let video {
             after = video.phase
             var update = statements.updateFromVideo
             defer { statements.updateFromVideo = update }

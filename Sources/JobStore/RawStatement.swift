@@ -82,6 +82,11 @@ struct RawStatement {
         /// The integer in column `column` (0 for NULL).
         func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
 
+        /// The integer in column `column`, or nil for NULL.
+        func optionalInt64(_ column: Int32) -> Int64? {
+            sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
+        }
+
         /// The text in column `column`, or nil for NULL.
         func text(_ column: Int32) -> String? {
             guard let bytes = sqlite3_column_text(handle, column) else { return nil }

@@ -27,6 +27,40 @@ struct RecordingTests {
         #expect(try db.openJobs().map(\.videoID) == [Poll.id("video_a")])
     }
 
+    @Test("the indexed columns follow every change: created_at arriving late or moving, expires_at, terminal and back")
+    func indexedColumnsFollowChanges() throws {
+        defer { folder.remove() }
+        let db = try database()
+        _ = try db.track([Poll.id("video_a")], label: nil, at: Poll.t0)
+        // No created_at at first (a proxy that leaves it out), then the real one, then the same again.
+        try db.record(Poll.ok("video_a", #"{"id":"video_a","object":"video","status":"queued"}"#, at: 0), runID: nil)
+        #expect(try db.job(Poll.id("video_a"))?.createdAt == nil)
+        try db.record(Poll.ok("video_a", Poll.video("video_a", status: "in_progress", progress: 10, created: 1_773_296_991), at: 1), runID: nil)
+        try db.record(Poll.ok("video_a", Poll.video("video_a", status: "in_progress", progress: 20, created: 1_773_296_991), at: 2), runID: nil)
+        var job = try #require(try db.job(Poll.id("video_a")))
+        #expect(job.createdAt == 1_773_296_991 && job.progress == 20 && job.polls == 3 && job.phase == .running)
+        #expect(try db.jobs(Self.created(1_773_296_991)).count == 1)
+        // A provider that corrects created_at: the window index must follow.
+        try db.record(Poll.ok("video_a", Poll.video("video_a", status: "in_progress", progress: 30, created: 1_773_296_000), at: 3), runID: nil)
+        #expect(try db.jobs(Self.created(1_773_296_991)).isEmpty)
+        #expect(try db.jobs(Self.created(1_773_296_000)).count == 1)
+        // Completion sets expires_at and terminal; a later "running" answer (a confused proxy) reopens it.
+        try db.record(Poll.ok("video_a", Poll.video("video_a", status: "completed", progress: 100, created: 1_773_296_000, completed: 1_773_297_000), at: 4), runID: nil)
+        job = try #require(try db.job(Poll.id("video_a")))
+        #expect(job.expiresAt == 1_773_300_600 && job.phase == .completed)
+        #expect(try db.openJobs().isEmpty)
+        try db.record(Poll.ok("video_a", Poll.video("video_a", status: "in_progress", progress: 99, created: 1_773_296_000), at: 5), runID: nil)
+        #expect(try db.openJobs().map(\.videoID) == [Poll.id("video_a")])
+        #expect(try db.job(Poll.id("video_a"))?.expiresAt == 1_773_300_600, "a null expires_at keeps the known one")
+        let integrity = try DatabaseQueue(path: folder.file("jobs.sqlite")).read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
+        #expect(integrity == ["ok"], "every index agrees with its table")
+    }
+
+    /// Jobs created in the one second starting at `second` (through the `job_created_at` index).
+    static func created(_ second: Int64) -> JobFilter {
+        JobFilter(since: Date(timeIntervalSince1970: Double(second)), until: Date(timeIntervalSince1970: Double(second + 1)))
+    }
+
     @Test("completion ends the job with its duration and leaves the open list")
     func completion() throws {
         defer { folder.remove() }
