@@ -28,6 +28,10 @@ public final class JobDatabase: Sendable {
         configuration.prepareDatabase { db in
             // WAL + NORMAL is safe against a killed process (not against power loss mid-commit).
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Keep the -wal file when the last connection closes: with it gone, every start-up (cron, each minute)
+            // had to write a table into the database and drop it again to make a new one.
+            var persist: Int32 = 1
+            _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
