@@ -49,31 +49,8 @@ extension JobDatabase {
                     error_message, completed_at, expires_at, request_id, poll_error, body_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, in: db)
-            updateFromVideo = try RawStatement(
-                """
-                UPDATE job SET status = ?, local_state = NULL, phase = ?, terminal = ?,
-                    model = coalesce(?, model), size = coalesce(?, size), seconds = coalesce(?, seconds),
-                    progress = coalesce(?, progress), prompt = coalesce(?, prompt),
-                    created_at = coalesce(?, created_at), completed_at = coalesce(?, completed_at),
-                    expires_at = coalesce(?, expires_at), error_code = ?, error_message = ?,
-                    remixed_from_video_id = coalesce(?, remixed_from_video_id),
-                    last_polled_at = ?, last_success_at = ?, polls = polls + 1, consecutive_404s = 0,
-                    next_poll_at = ?
-                WHERE id = ?
-                """, in: db)
-            // The same update for the usual poll, where created_at, expires_at and terminal stay as they are: leaving
-            // the indexed columns out of SET spares SQLite rewriting three index entries per poll.
-            updateSteadyFromVideo = try RawStatement(
-                """
-                UPDATE job SET status = ?, local_state = NULL, phase = ?,
-                    model = coalesce(?, model), size = coalesce(?, size), seconds = coalesce(?, seconds),
-                    progress = coalesce(?, progress), prompt = coalesce(?, prompt),
-                    completed_at = coalesce(?, completed_at), error_code = ?, error_message = ?,
-                    remixed_from_video_id = coalesce(?, remixed_from_video_id),
-                    last_polled_at = ?, last_success_at = ?, polls = polls + 1, consecutive_404s = 0,
-                    next_poll_at = ?
-                WHERE id = ?
-                """, in: db)
+            updateFromVideo = try RawStatement(updateFromVideoSQL(settingIndexed: true), in: db)
+            updateSteadyFromVideo = try RawStatement(updateFromVideoSQL(settingIndexed: false), in: db)
             markNotFound = try RawStatement(
                 """
                 UPDATE job SET local_state = 'not_found', phase = 'not_found', terminal = 1,
@@ -143,51 +120,19 @@ extension JobDatabase {
 
         let nextPollAt = (attempt.pollAfter ?? attempt.retryAfter).map { polledAt + $0.milliseconds }
         var after = before
-        if let video, let indexed, (video.createdAt ?? indexed.createdAt) == indexed.createdAt,
-            (video.expiresAt ?? indexed.expiresAt) == indexed.expiresAt, video.phase.isTerminal == indexed.terminal
-        {
+        if let video {
             after = video.phase
-            var update = statements.updateSteadyFromVideo
-            defer { statements.updateSteadyFromVideo = update }
-            update.bind(video.status)
-            update.bind(after.rawValue)
-            update.bind(video.model)
-            update.bind(video.size)
-            update.bind(video.seconds)
-            update.bind(video.progress)
-            update.bind(video.prompt)
-            update.bind(video.completedAt)
-            update.bind(video.error?.code)
-            update.bind(video.error?.message)
-            update.bind(video.remixedFromVideoID)
-            update.bind(polledAt)
-            update.bind(polledAt)
-            update.bind(nextPollAt)
-            update.bind(jobID)
-            try update.execute()
-        } else if let video {
-            after = video.phase
-            var update = statements.updateFromVideo
-            defer { statements.updateFromVideo = update }
-            update.bind(video.status)
-            update.bind(after.rawValue)
-            update.bind(after.isTerminal)
-            update.bind(video.model)
-            update.bind(video.size)
-            update.bind(video.seconds)
-            update.bind(video.progress)
-            update.bind(video.prompt)
-            update.bind(video.createdAt)
-            update.bind(video.completedAt)
-            update.bind(video.expiresAt)
-            update.bind(video.error?.code)
-            update.bind(video.error?.message)
-            update.bind(video.remixedFromVideoID)
-            update.bind(polledAt)
-            update.bind(polledAt)
-            update.bind(nextPollAt)
-            update.bind(jobID)
-            try update.execute()
+            // The usual poll leaves created_at, expires_at and terminal as they are: leaving these indexed columns
+            // out of SET spares SQLite rewriting three index entries.
+            let steady = indexed.map {
+                (video.createdAt ?? $0.createdAt) == $0.createdAt && (video.expiresAt ?? $0.expiresAt) == $0.expiresAt
+                    && after.isTerminal == $0.terminal
+            } ?? false
+            if steady {
+                try bindAndRun(&statements.updateSteadyFromVideo, video, after: after, settingIndexed: false, polledAt: polledAt, nextPollAt: nextPollAt, jobID: jobID)
+            } else {
+                try bindAndRun(&statements.updateFromVideo, video, after: after, settingIndexed: true, polledAt: polledAt, nextPollAt: nextPollAt, jobID: jobID)
+            }
         } else if attempt.httpStatus == 404 {
             let count = consecutive404s + 1
             if count >= notFoundAfter404s && !before.isTerminal {
@@ -212,6 +157,48 @@ extension JobDatabase {
             try statements.updateAfterError.execute()
         }
         return RecordedPoll(videoID: attempt.videoID, before: before, after: after)
+    }
+
+    /// The job update of a poll that returned the video; with `settingIndexed`, also the indexed columns
+    /// `terminal`, `created_at` and `expires_at`.
+    static func updateFromVideoSQL(settingIndexed: Bool) -> String {
+        let indexed = settingIndexed ? "terminal = ?, created_at = coalesce(?, created_at), expires_at = coalesce(?, expires_at)," : ""
+        return """
+            UPDATE job SET \(indexed) status = ?, local_state = NULL, phase = ?,
+                model = coalesce(?, model), size = coalesce(?, size), seconds = coalesce(?, seconds),
+                progress = coalesce(?, progress), prompt = coalesce(?, prompt), completed_at = coalesce(?, completed_at),
+                error_code = ?, error_message = ?, remixed_from_video_id = coalesce(?, remixed_from_video_id),
+                last_polled_at = ?, last_success_at = ?, polls = polls + 1, consecutive_404s = 0, next_poll_at = ?
+            WHERE id = ?
+            """
+    }
+
+    /// Binds ``updateFromVideoSQL(settingIndexed:)`` in its parameter order and runs it.
+    private static func bindAndRun(
+        _ update: inout RawStatement, _ video: Video, after: Phase, settingIndexed: Bool, polledAt: Int64, nextPollAt: Int64?,
+        jobID: Int64
+    ) throws {
+        if settingIndexed {
+            update.bind(after.isTerminal)
+            update.bind(video.createdAt)
+            update.bind(video.expiresAt)
+        }
+        update.bind(video.status)
+        update.bind(after.rawValue)
+        update.bind(video.model)
+        update.bind(video.size)
+        update.bind(video.seconds)
+        update.bind(video.progress)
+        update.bind(video.prompt)
+        update.bind(video.completedAt)
+        update.bind(video.error?.code)
+        update.bind(video.error?.message)
+        update.bind(video.remixedFromVideoID)
+        update.bind(polledAt)
+        update.bind(polledAt)
+        update.bind(nextPollAt)
+        update.bind(jobID)
+        try update.execute()
     }
 
     /// Stores a body once: an identical earlier body is reused. UTF-8 bodies are stored as TEXT (so
