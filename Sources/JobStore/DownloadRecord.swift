@@ -45,10 +45,6 @@ public struct DownloadRecord: Sendable, Equatable {
         bytes = row["bytes"]
         sha256 = row["sha256"]
         error = row["error"]
-        switch (row["content"] as DatabaseValue).storage {
-        case .string(let text): body = Data(text.utf8)
-        case .blob(let data): body = data
-        default: body = nil
-        }
+        body = StoredBody.bytes(row["content"])
     }
 }

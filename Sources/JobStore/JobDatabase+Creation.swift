@@ -69,10 +69,7 @@ extension JobDatabase {
                     LEFT JOIN job j ON j.id = c.job_id LEFT JOIN body b ON b.id = c.body_id ORDER BY c.id
                     """
             ).map { row in
-                let body: Data? = (row["body"] as DatabaseValue?).flatMap { value in
-                    if let text = String.fromDatabaseValue(value) { return Data(text.utf8) }
-                    return Data.fromDatabaseValue(value)
-                }
+                let body = StoredBody.bytes(row["body"])
                 return CreateAttemptRow(
                     kind: row["kind"], prompt: row["prompt"], outcome: row["outcome"], videoID: row["video_id"],
                     httpStatus: row["http_status"], requestID: row["request_id"], errorCode: row["error_code"],

@@ -41,10 +41,6 @@ public struct Snapshot: Sendable, Equatable {
         requestID = row["request_id"]
         pollError = row["poll_error"]
         runID = row["run_id"]
-        switch (row["content"] as DatabaseValue).storage {
-        case .string(let text): body = Data(text.utf8)
-        case .blob(let data): body = data
-        default: body = nil
-        }
+        body = StoredBody.bytes(row["content"])
     }
 }
