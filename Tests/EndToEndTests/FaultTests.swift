@@ -241,7 +241,9 @@ struct FaultTests {
             let requests = bench.retrieves(of: id)
             try #require(requests.count == 2)
             let gap = requests[0].arrivedAt.duration(to: requests[1].arrivedAt)
-            #expect(gap >= .seconds(1) && gap < .seconds(3), "the client gave up after its 1 s timeout: \(gap)")
+            // Arrival times are the simulator's: on a loaded machine the first request can reach it late, so the gap
+            // may look shorter than the client's 1 s wait. The point is that the client gave up before the 3 s answer.
+            #expect(gap >= .milliseconds(500) && gap < .seconds(3), "the client gave up after its 1 s timeout: \(gap)")
             try await bench.expectLedger()
             #expect(bench.retrieves(of: id).first?.delivery == .clientGone)
         }
