@@ -13,6 +13,8 @@ public struct DownloadTarget: Sendable, Equatable {
     public var lastSuccess: Saved?
     /// The HTTP status of the newest attempt when it failed (nil: it succeeded, had no response, or none was made).
     public var lastFailedStatus: Int?
+    /// Where its newest successful answer said the file is, for providers without a content endpoint.
+    public var fileURL: String?
 
     /// A file an earlier attempt put in place.
     public struct Saved: Sendable, Equatable {
@@ -35,7 +37,11 @@ public struct DownloadTarget: Sendable, Equatable {
     }
 
     /// A download target.
-    public init(videoID: VideoID, phase: Phase, expiresAt: Int64?, lastSuccess: Saved? = nil, lastFailedStatus: Int? = nil) {
+    public init(
+        videoID: VideoID, phase: Phase, expiresAt: Int64?, lastSuccess: Saved? = nil, lastFailedStatus: Int? = nil,
+        fileURL: String? = nil
+    ) {
+        self.fileURL = fileURL
         self.videoID = videoID
         self.phase = phase
         self.expiresAt = expiresAt

@@ -3,14 +3,44 @@ import GRDB
 import VideoAPI
 
 extension JobDatabase {
-    /// Records a create or remix: the request in `create_attempt` and, when a job came back, that job tracked (with
-    /// `label`) and its answer recorded as its first snapshot. Returns how the snapshot changed the job.
+    /// Writes the ledger row of a create or remix about to be sent, before it is sent: outcome `unknown` until
+    /// ``recordCreation(_:request:label:runID:ledgerRow:)`` fills in what came back. A run killed while the request is
+    /// on the wire leaves this row, so a job paid for is never without a trace (a gateway may offer no list to find
+    /// it by). Returns the row's id.
+    public func beginCreation(_ request: CreateRequest, runID: Int64?, at date: Date) throws(StoreError) -> Int64 {
+        let startedAt = Timestamp.milliseconds(date)
+        return try write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO create_attempt (run_id, kind, started_at, finished_at, prompt, model, seconds, size,
+                        input_reference, input_bytes, source_video_id, outcome, error)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'unknown', ?)
+                    """,
+                arguments: [
+                    runID, request.kind.rawValue, startedAt, startedAt, request.prompt, request.model, request.seconds,
+                    request.size, request.inputReference, request.inputBytes, request.sourceVideoID?.rawValue,
+                    "no answer was recorded: the run stopped while the request was on its way; a job may exist: check with the provider before submitting again",
+                ])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Removes the ledger row of a request that was never sent (its input could not be read).
+    public func discardCreation(_ ledgerRow: Int64) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "DELETE FROM create_attempt WHERE id = ? AND outcome = 'unknown' AND http_status IS NULL", arguments: [ledgerRow])
+        }
+    }
+
+    /// Records a create or remix: the request in `create_attempt` (filling in the row `ledgerRow` that
+    /// ``beginCreation(_:runID:at:)`` wrote, or a new row) and, when a job came back, that job tracked (with `label`)
+    /// and its answer recorded as its first snapshot. Returns how the snapshot changed the job.
     ///
     /// One transaction: the ledger row, the job's row, and the snapshot written by the same code as every poll's, so a
     /// crash leaves either all of them or none.
     @discardableResult
     public func recordCreation(
-        _ attempt: CreationAttempt, request: CreateRequest, label: String?, runID: Int64?
+        _ attempt: CreationAttempt, request: CreateRequest, label: String?, runID: Int64?, ledgerRow: Int64? = nil
     ) throws(StoreError) -> RecordedPoll? {
         let finishedAt = Timestamp.milliseconds(attempt.finishedAt)
         return try write { db -> RecordedPoll? in
@@ -32,19 +62,30 @@ extension JobDatabase {
             }
             let bodyID = try attempt.created == nil ? attempt.body.map { try Self.storeBody($0, db: db) } : nil
             let apiError: APIErrorInfo? = if case .refused(_, let error, _)? = attempt.failure { error } else { nil }
-            try db.execute(
-                sql: """
-                    INSERT INTO create_attempt (run_id, kind, started_at, finished_at, prompt, model, seconds, size,
-                        input_reference, input_bytes, source_video_id, outcome, job_id, http_status, request_id,
-                        error_code, error_message, error, body_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    runID, request.kind.rawValue, Timestamp.milliseconds(attempt.startedAt), finishedAt, request.prompt,
-                    request.model, request.seconds, request.size, request.inputReference, request.inputBytes,
-                    request.sourceVideoID?.rawValue, Self.outcome(of: attempt), jobID, attempt.httpStatus, attempt.requestID,
-                    apiError?.code, apiError?.message, attempt.failure?.description, bodyID,
-                ])
+            let answer: [(String, (any DatabaseValueConvertible)?)] = [
+                ("started_at", Timestamp.milliseconds(attempt.startedAt)), ("finished_at", finishedAt),
+                ("outcome", Self.outcome(of: attempt)), ("job_id", jobID), ("http_status", attempt.httpStatus),
+                ("request_id", attempt.requestID), ("error_code", apiError?.code), ("error_message", apiError?.message),
+                ("error", attempt.failure?.description), ("body_id", bodyID),
+            ]
+            if let ledgerRow {
+                try db.execute(
+                    sql: "UPDATE create_attempt SET \(answer.map { "\($0.0) = ?" }.joined(separator: ", ")) WHERE id = ?",
+                    arguments: StatementArguments(answer.map(\.1) + [ledgerRow]))
+            } else {
+                let asked: [(String, (any DatabaseValueConvertible)?)] = [
+                    ("run_id", runID), ("kind", request.kind.rawValue), ("prompt", request.prompt), ("model", request.model),
+                    ("seconds", request.seconds), ("size", request.size), ("input_reference", request.inputReference),
+                    ("input_bytes", request.inputBytes), ("source_video_id", request.sourceVideoID?.rawValue),
+                ]
+                let columns = asked + answer
+                try db.execute(
+                    sql: """
+                        INSERT INTO create_attempt (\(columns.map(\.0).joined(separator: ", ")))
+                        VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
+                        """,
+                    arguments: StatementArguments(columns.map(\.1)))
+            }
             guard let created = attempt.created else { return nil }
             return try Self.insert(created, runID: runID, db: db)
         }

@@ -128,7 +128,10 @@ extension JobDatabase {
     private static let targetSelection = """
         SELECT job.video_id, job.phase, job.expires_at, ok.path, ok.bytes, ok.sha256, ok.finished_at,
             (SELECT CASE WHEN last.ok = 0 THEN last.http_status END FROM download AS last
-             WHERE last.job_id = job.id AND last.variant = ? ORDER BY last.attempted_at DESC, last.id DESC LIMIT 1)
+             WHERE last.job_id = job.id AND last.variant = ? ORDER BY last.attempted_at DESC, last.id DESC LIMIT 1),
+            (SELECT body.content FROM snapshot JOIN body ON body.id = snapshot.body_id
+             WHERE snapshot.job_id = job.id AND snapshot.http_status BETWEEN 200 AND 299 AND snapshot.poll_error IS NULL
+             ORDER BY snapshot.polled_at DESC, snapshot.id DESC LIMIT 1)
         FROM job
         LEFT JOIN download AS ok ON ok.id = (
             SELECT id FROM download WHERE download.job_id = job.id AND download.variant = ? AND download.ok = 1
@@ -142,6 +145,7 @@ extension JobDatabase {
             phase: Phase(rawValue: row[1] ?? "unknown") ?? .unknown,
             expiresAt: row[2],
             lastSuccess: path.map { DownloadTarget.Saved(path: $0, bytes: row[4], sha256: row[5], finishedAt: row[6]) },
-            lastFailedStatus: row[7])
+            lastFailedStatus: row[7],
+            fileURL: StoredBody.bytes(row[8]).flatMap { try? Video.decode(from: $0) }?.fileURL)
     }
 }

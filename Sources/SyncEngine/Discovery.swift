@@ -49,6 +49,11 @@ public struct Discovery: Sendable {
             for id in listed.unusableIDs { logger.warning("skipped \(id.debugDescription): not a usable video id") }
             summary.unusable += listed.unusableIDs.count
 
+            // A page after a cursor that brings nothing new means the cursor was dropped: walking on would loop.
+            if after != nil, !listed.items.isEmpty, listed.items.allSatisfy({ seen.contains($0.videoID) }) {
+                summary.failure = .ignoresCursor
+                break
+            }
             var batch: [PollAttempt] = []
             for item in listed.items {
                 if let sinceSeconds, let created = item.video?.createdAt, created < sinceSeconds {

@@ -13,7 +13,7 @@ public struct DiscoveryError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     public var description: String {
-        guard pagesRead > 0 else { return failure.description }
+        guard pagesRead > 0, failure != .ignoresCursor else { return failure.description }
         return "\(failure) after \(pagesRead) page\(pagesRead == 1 ? "" : "s") (those are recorded): run discover again later"
     }
 }

@@ -19,15 +19,15 @@ public struct DiscoverySummary: Sendable, Equatable {
 
     public init() {}
 
-    /// The exit code of SPEC §6, as stored in `sync_run`: 69 when listing is unsupported or unreachable, 77 for a
-    /// rejected key, 1 when a later page failed, else 0.
+    /// The exit code, as stored in `sync_run`: 69 when listing is unsupported or unreachable, 77 for a rejected key,
+    /// 1 when a later page failed or the provider ignores the cursor, else 0.
     public var exitCode: Int32 {
         switch failure {
         case nil: 0
         case .unsupported?: 69
         case .failed(.http(let status, _, _))? where status == 401 || status == 403: 77
         case .failed(.transport)? where pages == 0: 69
-        case .failed?: 1
+        case .failed?, .ignoresCursor?: 1
         }
     }
 

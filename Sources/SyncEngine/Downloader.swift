@@ -40,7 +40,7 @@ public struct Downloader: Sendable {
         let unique = ids.filter { seen.insert($0).inserted }
         let targets = try database.downloadTargets(unique, variant: variant)
         let now = Self.seconds(clock.now())
-        let planned = targets.map { ($0.videoID, Self.plan($0, force: force, now: now, named: true, isIntact: Self.isIntact)) }
+        let planned = targets.map { ($0, Self.plan($0, force: force, now: now, named: true, isIntact: Self.isIntact)) }
         return try await run(planned, variant: variant, concurrency: concurrency, named: true, progress: progress)
     }
 
@@ -50,11 +50,11 @@ public struct Downloader: Sendable {
         variant: ContentVariant = .video, concurrency: Int, progress: (@Sendable (SyncProgress) -> Void)? = nil
     ) async throws(StoreError) -> DownloadSummary {
         let now = Self.seconds(clock.now())
-        let planned = try database.downloadCandidates(variant: variant, now: now).compactMap { target -> (VideoID, DownloadResult.Outcome?)? in
+        let planned = try database.downloadCandidates(variant: variant, now: now).compactMap { target -> (DownloadTarget, DownloadResult.Outcome?)? in
             let plan = Self.plan(target, force: false, now: now, named: false, isIntact: Self.isIntact)
             switch plan {
             case .alreadyDownloaded?, .gone?: return nil  // nothing to do, nothing to say
-            default: return (target.videoID, plan)
+            default: return (target, plan)
             }
         }
         return try await run(planned, variant: variant, concurrency: concurrency, named: false, progress: progress)
@@ -82,11 +82,11 @@ public struct Downloader: Sendable {
     /// Fetches the planned jobs (those planned nil), `concurrency` at a time, stopping at a rejected key, a local
     /// write failure or cancellation.
     private func run(
-        _ planned: [(VideoID, DownloadResult.Outcome?)], variant: ContentVariant, concurrency: Int, named: Bool,
+        _ planned: [(DownloadTarget, DownloadResult.Outcome?)], variant: ContentVariant, concurrency: Int, named: Bool,
         progress: (@Sendable (SyncProgress) -> Void)?
     ) async throws(StoreError) -> DownloadSummary {
         let start = clock.now()
-        var results = planned.map { DownloadResult(videoID: $0.0, variant: variant, outcome: $0.1 ?? .notReached) }
+        var results = planned.map { DownloadResult(videoID: $0.0.videoID, variant: variant, outcome: $0.1 ?? .notReached) }
         let toFetch = planned.indices.filter { planned[$0].1 == nil }
         let tally = DownloadTally(total: toFetch.count)
         let fetched: [(Int, DownloadResult.Outcome)]
@@ -98,8 +98,8 @@ public struct Downloader: Sendable {
                 func launch() {
                     guard let index = pending.popFirst() else { return }
                     inFlight += 1
-                    let id = planned[index].0
-                    group.addTask { (index, try await fetch(id, variant: variant, tally: tally)) }
+                    let target = planned[index].0
+                    group.addTask { (index, try await fetch(target, variant: variant, tally: tally)) }
                 }
                 while inFlight < max(1, concurrency), !pending.isEmpty, tally.mayLaunch { launch() }
                 while let outcome = try await group.next() {
@@ -124,12 +124,13 @@ public struct Downloader: Sendable {
     }
 
     /// Fetches one asset with retries, recording each attempt before the next starts.
-    private func fetch(_ id: VideoID, variant: ContentVariant, tally: DownloadTally) async throws -> DownloadResult.Outcome {
+    private func fetch(_ target: DownloadTarget, variant: ContentVariant, tally: DownloadTally) async throws -> DownloadResult.Outcome {
+        let id = target.videoID
         let database = database
         let logger = logger
         let folder = folder
         let name = variant.fileName(for: id)
-        let final = try await client.downloadContent(id, variant: variant, openWriter: {
+        let final = try await client.downloadContent(id, variant: variant, fileURL: target.fileURL, openWriter: {
             try DownloadFile(folder: folder, name: name)
         }) { attempt in
             try database.recordDownload(attempt)

@@ -48,10 +48,14 @@ public struct Submission: Sendable {
         let runID = try database.startRun(command: command, at: clock.now())
         var counts = SyncRunCounts()
         counts.jobs = 1
+        // The ledger row goes in before the request goes out: a kill while it is on the wire leaves a trace.
+        let ledgerRow = try database.beginCreation(request, runID: runID, at: clock.now())
         let attempt: CreationAttempt
         do {
             attempt = try await send()
         } catch {
+            // Nothing was sent (the input file could not be read), so nothing was asked of the provider.
+            try? database.discardCreation(ledgerRow)
             try? database.finishRun(runID, counts: SyncRunCounts(), exitCode: 65, at: clock.now())
             throw error
         }
@@ -60,7 +64,7 @@ public struct Submission: Sendable {
         if let id = attempt.created?.videoID { created(id) }
         let recorded: RecordedPoll?
         do {
-            recorded = try database.recordCreation(attempt, request: request, label: label, runID: runID)
+            recorded = try database.recordCreation(attempt, request: request, label: label, runID: runID, ledgerRow: ledgerRow)
         } catch {
             try? database.finishRun(runID, counts: counts, exitCode: 74, at: clock.now())
             if let id = attempt.created?.videoID { throw SubmissionError.notRecorded(id, error) }
@@ -70,6 +74,7 @@ public struct Submission: Sendable {
             counts.pollErrors = 1
             let failure = attempt.failure ?? .noAnswer(.other("no answer"))
             try database.finishRun(runID, counts: counts, exitCode: SubmissionResult.exitCode(for: failure), at: clock.now())
+            if failure.mayHaveCreated { throw SubmissionError.unconfirmed(failure, ledgerRow: ledgerRow) }
             throw failure
         }
         let result = SubmissionResult(videoID: snapshot.videoID, video: video, requestID: snapshot.requestID)

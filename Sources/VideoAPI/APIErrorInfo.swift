@@ -23,7 +23,7 @@ public struct APIErrorInfo: Sendable, Equatable {
     public static func parse(body: Data, contentType: String?) -> APIErrorInfo? {
         guard body.contains(where: { !Self.isSpace($0) }) else { return nil }
         if let json = try? JSONValue.parse(body), let info = from(json: json) {
-            return info
+            return info.unwrappingGatewayMessage()
         }
         let text = String(decoding: body.prefix(64 * 1024), as: UTF8.self)
         if BodyText.isHTML(text, contentType: contentType) {
@@ -46,6 +46,47 @@ public struct APIErrorInfo: Sendable, Equatable {
         case let (code?, nil): return code
         case (nil, nil): return type ?? "no details given"
         }
+    }
+
+    /// The upstream's own error when this one is a gateway's envelope around it.
+    ///
+    /// The LiteLLM proxy answers every upstream error as `{"error":{"message":"litellm.NotFoundError: … OpenAIException -
+    /// <the upstream's JSON body>…","code":"404",…}}`: its `code` is the HTTP status as text, and the upstream's code
+    /// (`video_not_found`, `model_not_found`, …) survives only inside the message. When the message holds such a JSON
+    /// body with a code or message of its own, that inner error is the one that says what went wrong (and the one the
+    /// no-retry rules read); otherwise the envelope stands as it is.
+    func unwrappingGatewayMessage() -> APIErrorInfo {
+        guard let message, let marker = message.range(of: "Exception - ") else { return self }
+        let rest = message[marker.upperBound...]
+        guard let start = rest.firstIndex(of: "{"), let object = Self.jsonObject(startingAt: start, in: rest),
+            let json = try? JSONValue.parse(Data(object.utf8)), let inner = Self.from(json: json)
+        else { return self }
+        return APIErrorInfo(
+            code: inner.code ?? (code?.allSatisfy(\.isNumber) == true ? nil : code),
+            message: inner.message ?? message, type: inner.type ?? type, param: inner.param ?? param)
+    }
+
+    /// The balanced `{…}` that starts at `start` (strings and escapes respected); nil when it never closes.
+    private static func jsonObject(startingAt start: Substring.Index, in text: Substring) -> Substring? {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        var index = start
+        while index < text.endIndex {
+            let character = text[index]
+            if inString {
+                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { inString = false }
+            } else if character == "\"" {
+                inString = true
+            } else if character == "{" {
+                depth += 1
+            } else if character == "}" {
+                depth -= 1
+                if depth == 0 { return text[start...index] }
+            }
+            index = text.index(after: index)
+        }
+        return nil
     }
 
     /// The error of a video, or a whole error body, from parsed JSON; nil when it says nothing.

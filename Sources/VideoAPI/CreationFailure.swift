@@ -27,7 +27,7 @@ public enum CreationFailure: Error, Sendable, Equatable, CustomStringConvertible
                 return "the API rejected the key (\(answer)); nothing was created: check --api-key-file or SORATRACK_API_KEY"
             }
             if status >= 500 {
-                return "the provider failed the request (\(answer)); the job was most likely not created: run soratrack discover to check before submitting again"
+                return "the provider failed the request (\(answer)); the job was most likely not created: check with the provider (soratrack discover, where the API lists videos) before submitting again"
             }
             if status == 408 || status == 409 || status == 429 {
                 return "the provider refused the request for now (\(answer)); nothing was created: submit again later"
@@ -36,10 +36,10 @@ public enum CreationFailure: Error, Sendable, Equatable, CustomStringConvertible
         case .notSent(let error):
             return "could not reach the API (\(error)); nothing was sent, no job was created: check --base-url and the network"
         case .noAnswer(let error):
-            return "unknown whether the job was created: the request was sent but no answer came (\(error)); do not submit again blindly: run soratrack discover (or check the provider) first"
+            return "unknown whether the job was created: the request was sent but no answer came (\(error)); do not submit again blindly: check with the provider (soratrack discover, where the API lists videos) first"
         case .unreadableAnswer(let status, let reason, let requestID):
             let id = requestID.map { ", request id \($0)" } ?? ""
-            return "the provider answered HTTP \(status) but not with a usable video (\(reason)\(id)); a job may have been created: run soratrack discover before submitting again"
+            return "the provider answered HTTP \(status) but not with a usable video (\(reason)\(id)); a job may have been created: check with the provider (soratrack discover, where the API lists videos) before submitting again"
         }
     }
 }

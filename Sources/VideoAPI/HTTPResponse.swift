@@ -16,6 +16,9 @@ public struct HTTPResponse: Sendable {
         self.body = body
     }
 
+    /// The request id to record (see ``HeaderFields/requestID(in:)``).
+    public var requestID: String? { HeaderFields.requestID(in: headers) }
+
     /// The first value of header `name` (case-insensitive).
     public func header(_ name: String) -> String? {
         HeaderFields.first(name, in: headers)

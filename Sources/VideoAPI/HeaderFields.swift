@@ -1,5 +1,17 @@
 /// Case-insensitive look-up in an ordered list of header fields.
 enum HeaderFields {
+    /// Where a request id may be, best first: the upstream's behind a LiteLLM gateway (which prefixes the upstream's
+    /// headers with `llm_provider-` and sends no plain `x-request-id`), the API's own, then the gateway's call id.
+    static let requestIDNames = ["llm_provider-x-request-id", "x-request-id", "x-litellm-call-id"]
+
+    /// The request id of a response: the upstream's when there is one, else the gateway's call id.
+    static func requestID(in headers: [(String, String)]) -> String? {
+        for name in requestIDNames {
+            if let value = value(name, in: headers), !value.isEmpty { return value }
+        }
+        return nil
+    }
+
     /// The first value of header `name`, trimmed of spaces and tabs; nil when absent.
     static func value(_ name: String, in headers: [(String, String)]) -> String? {
         guard let raw = first(name, in: headers) else { return nil }

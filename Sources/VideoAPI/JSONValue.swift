@@ -21,6 +21,12 @@ enum JSONValue: Sendable, Equatable {
         return nil
     }
 
+    /// The first element of an array, or nil for other values and empty arrays.
+    var first: JSONValue? {
+        if case .array(let elements) = self { return elements.first }
+        return nil
+    }
+
     /// A word for the kind of value, for error messages.
     var kindName: String {
         switch self {

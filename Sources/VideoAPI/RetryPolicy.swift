@@ -1,6 +1,6 @@
 import Foundation
 
-/// SPEC §7 retry rules as a pure function.
+/// The retry rules (README, "Behaviour under faults") as a pure function.
 public struct RetryPolicy: Sendable {
     /// Retries after the first attempt.
     public var maxRetries: Int = 2
@@ -60,20 +60,26 @@ public struct RetryPolicy: Sendable {
         return .seconds(exactly: base * spread)
     }
 
-    /// The server's retry hint: `retry-after-ms` (milliseconds), else `retry-after` (seconds or an HTTP date, relative to `now`); nil when absent, unreadable or not positive.
+    /// The server's retry hint: `retry-after-ms` (milliseconds), else `retry-after` (seconds or an HTTP date, relative
+    /// to `now`); behind a LiteLLM gateway the same headers prefixed `llm_provider-`, which is how it passes the
+    /// upstream's on. Nil when absent, unreadable or not positive.
     public static func retryAfter(headers: [(String, String)], now: Date) -> Duration? {
-        if let text = HeaderFields.value("retry-after-ms", in: headers), let millis = Double(text),
-            millis.isFinite, millis > 0
-        {
-            return .seconds(exactly: millis / 1000)
+        for prefix in ["", "llm_provider-"] {
+            if let text = HeaderFields.value(prefix + "retry-after-ms", in: headers), let millis = Double(text),
+                millis.isFinite, millis > 0
+            {
+                return .seconds(exactly: min(millis / 1000, 1e9))
+            }
+            guard let text = HeaderFields.value(prefix + "retry-after", in: headers), !text.isEmpty else { continue }
+            if let seconds = Double(text) {
+                if seconds.isFinite, seconds > 0 { return .seconds(exactly: min(seconds, 1e9)) }
+                continue
+            }
+            guard let date = Self.httpDate(text) else { continue }
+            let seconds = date.timeIntervalSince(now)
+            if seconds > 0 { return .seconds(exactly: min(seconds, 1e9)) }
         }
-        guard let text = HeaderFields.value("retry-after", in: headers), !text.isEmpty else { return nil }
-        if let seconds = Double(text) {
-            return seconds.isFinite && seconds > 0 ? .seconds(exactly: min(seconds, 1e9)) : nil
-        }
-        guard let date = Self.httpDate(text) else { return nil }
-        let seconds = date.timeIntervalSince(now)
-        return seconds > 0 ? .seconds(exactly: min(seconds, 1e9)) : nil
+        return nil
     }
 
     /// Parses an HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`, also the RFC 850 and asctime forms).

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A video job as the provider returns it, decoded leniently (SPEC §4).
+/// A video job as the provider returns it, decoded leniently: only `id` and `status` are required.
 public struct Video: Sendable, Equatable, Decodable {
     /// The provider's id for the job (not validated here).
     public var id: String
@@ -28,6 +28,9 @@ public struct Video: Sendable, Equatable, Decodable {
     public var remixedFromVideoID: String?
     /// Why the job failed, when it did.
     public var error: APIErrorInfo?
+    /// Where the finished file can be fetched without the content endpoint, when the body says so: CometAPI's
+    /// `video_url`, OpenRouter's signed `urls[0]` (else its `unsigned_urls[0]`), Together's `outputs.video_url`.
+    public var fileURL: String?
 
     /// The normalised phase of `status`.
     public var phase: Phase { Phase(providerStatus: status) }
@@ -81,6 +84,18 @@ public struct Video: Sendable, Equatable, Decodable {
         seconds = members["seconds"]?.textValue
         remixedFromVideoID = members["remixed_from_video_id"]?.stringValue
         error = members["error"].flatMap(APIErrorInfo.from(json:))
+        fileURL = Self.fileURL(in: json)
+    }
+
+    /// The first usable http(s) URL among the fields gateways put the file's address in.
+    private static func fileURL(in json: JSONValue) -> String? {
+        let candidates: [JSONValue?] = [
+            json["video_url"], json["urls"]?.first, json["unsigned_urls"]?.first, json["outputs"]?["video_url"],
+        ]
+        return candidates.lazy.compactMap { $0?.stringValue }.first { text in
+            let lowered = text.lowercased()
+            return lowered.hasPrefix("https://") || lowered.hasPrefix("http://")
+        }
     }
 
     private static func requiredString(_ key: String, in members: [String: JSONValue]) throws(VideoAPIError) -> String {

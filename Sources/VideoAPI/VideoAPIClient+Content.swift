@@ -12,22 +12,49 @@ extension VideoAPIClient {
     /// `Content-Length`; anything else is a failed attempt and its writer is discarded. The SHA-256 is computed while
     /// the bytes stream. A body that stalls for longer than the request timeout fails the attempt. Returns the final
     /// attempt; cancelling the task interrupts the attempt in flight (its writer discarded) and stops the retries.
+    ///
+    /// When the provider has no content endpoint (404, 405 or 501) and the video's body named a `fileURL` (see
+    /// ``Video/fileURL``), the video is fetched from there, by the same rules. The key goes only to the base URL's
+    /// own origin (scheme, host and port): a signed link on another host gets no `Authorization` or `api-key` header.
     public func downloadContent(
-        _ id: VideoID, variant: ContentVariant,
+        _ id: VideoID, variant: ContentVariant, fileURL: String? = nil,
         openWriter: @escaping @Sendable () throws -> any ContentWriter,
         record: @Sendable (ContentAttempt) async throws -> Void
     ) async throws -> ContentAttempt {
         var request = makeRequest(method: "GET", url: contentURL(id, variant: variant))
+        let result = try await fetchWithRetries(
+            request, id: id, variant: variant, firstAttempt: 0, openWriter: openWriter, record: record)
+        guard variant == .video, let fileURL, !result.ok, !result.wasInterrupted, !Task.isCancelled,
+            let status = result.httpStatus, [404, 405, 501].contains(status),
+            let url = URL(string: fileURL), ["http", "https"].contains(url.scheme?.lowercased() ?? "")
+        else { return result }
+        request.url = fileURL
+        if !isSameOrigin(url) {
+            request.headers = request.headers.filter { field in
+                !["authorization", "api-key"].contains(field.0.lowercased())
+            }
+        }
+        return try await fetchWithRetries(
+            request, id: id, variant: variant, firstAttempt: result.attempt + 1, openWriter: openWriter, record: record)
+    }
+
+    /// One source's attempts, numbered from `firstAttempt`, until the policy stops them.
+    private func fetchWithRetries(
+        _ request: HTTPRequest, id: VideoID, variant: ContentVariant, firstAttempt: Int,
+        openWriter: @escaping @Sendable () throws -> any ContentWriter,
+        record: @Sendable (ContentAttempt) async throws -> Void
+    ) async throws -> ContentAttempt {
+        var request = request
         // What the official SDKs send for this endpoint.
         request.headers = request.headers.map { $0.0.lowercased() == "accept" ? ($0.0, "application/binary") : $0 }
-        var attempt = 0
+        var attempt = firstAttempt
         while true {
             let startedAt = clock.now()
             let fetched = await fetchContent(request, variant: variant, openWriter: openWriter)
             let result = contentAttempt(id, variant: variant, attempt: attempt, startedAt: startedAt, fetched: fetched)
             try await record(result)
             guard let outcome = fetched.outcome, !Task.isCancelled else { return result }
-            let decision = policy.decide(attempt: attempt, outcome: outcome, jitter: random(), now: clock.now())
+            let decision = policy.decide(attempt: attempt - firstAttempt, outcome: outcome, jitter: random(), now: clock.now())
             guard case .retry(let delay) = decision else { return result }
             do {
                 try await clock.sleep(delay)
@@ -36,6 +63,16 @@ extension VideoAPIClient {
             }
             attempt += 1
         }
+    }
+
+    /// Whether `url` has the base URL's scheme, host and port (default ports filled in), so the key may go there.
+    func isSameOrigin(_ url: URL) -> Bool {
+        func origin(_ url: URL) -> (String, String, Int)? {
+            guard let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else { return nil }
+            return (scheme, host, url.port ?? (scheme == "https" ? 443 : 80))
+        }
+        guard let mine = origin(baseURL), let theirs = origin(url) else { return false }
+        return mine == theirs
     }
 
     /// `{base}/videos/{id}/content`, with `?variant=` for the assets other than the video.
@@ -75,7 +112,7 @@ extension VideoAPIClient {
     ) -> ContentAttempt {
         var result = ContentAttempt(
             videoID: id, variant: variant, attempt: attempt, startedAt: startedAt, finishedAt: clock.now(),
-            httpStatus: fetched.status, requestID: fetched.header("x-request-id"),
+            httpStatus: fetched.status, requestID: HeaderFields.requestID(in: fetched.headers),
             contentType: fetched.header("content-type"), file: fetched.saved)
         result.body = fetched.body.flatMap { $0.isEmpty ? nil : redacted(body: $0) }
         if let body = fetched.body, let status = fetched.status, fetched.saved == nil {

@@ -15,16 +15,20 @@ public struct VideoAPIClient: Sendable {
     public let policy: RetryPolicy
     /// How long one request may take.
     public let timeout: Duration
+    /// How the key is sent.
+    public let authHeader: AuthHeader
     private let apiKey: String
     let random: @Sendable () -> Double
 
     /// Creates a client; `random` supplies the backoff jitter in [0, 1).
     public init(
         baseURL: URL, apiKey: String, transport: Transport, clock: APIClock = .live, policy: RetryPolicy = RetryPolicy(),
-        timeout: Duration = .seconds(30), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        timeout: Duration = .seconds(30), authHeader: AuthHeader = .bearer,
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.baseURL = baseURL
         self.apiKey = apiKey
+        self.authHeader = authHeader
         self.transport = transport
         self.clock = clock
         self.policy = policy
@@ -93,15 +97,19 @@ public struct VideoAPIClient: Sendable {
     public func list(after: String? = nil, limit: Int? = nil, order: String? = nil) async throws(ListError) -> ListedPage {
         var query: [String] = []
         if let limit { query.append("limit=\(limit)") }
-        if let after { query.append("after=\(Self.percentEncoded(after))") }
-        if let order { query.append("order=\(Self.percentEncoded(order))") }
+        if let after { query.append("after=\(Self.percentEncoded(after, query: true))") }
+        if let order { query.append("order=\(Self.percentEncoded(order, query: true))") }
         let url = collectionURL + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
         let (last, attempt) = await withRetries(makeRequest(method: "GET", url: url), deadline: nil) { _, _ in }
         if let response = last.response {
             let text = String(decoding: response.body.prefix(64 * 1024), as: UTF8.self)
             let isHTML = !response.body.isEmpty && BodyText.isHTML(text, contentType: response.header("content-type"))
             // A proxy's 5xx page is an outage, not a missing endpoint: it fails like any other 5xx.
-            if [404, 405, 501].contains(response.status) || (300..<400).contains(response.status) || (isHTML && response.status < 500) {
+            // LiteLLM's router cannot tell which deployment a list is for, and says so with a 400.
+            let gatewayCannotRoute = response.status == 400 && (last.apiError?.message?.contains("LLM Provider NOT provided") ?? false)
+            if [404, 405, 501].contains(response.status) || (300..<400).contains(response.status) || (isHTML && response.status < 500)
+                || gatewayCannotRoute
+            {
                 let detail = isHTML ? BodyText.htmlSummary(text) : (last.apiError?.summary ?? "")
                 throw .unsupported(status: response.status, detail: redacted(detail))
             }
@@ -123,13 +131,13 @@ public struct VideoAPIClient: Sendable {
             }
             var item = PollAttempt(
                 videoID: id, attempt: attempt, startedAt: last.startedAt, finishedAt: last.finishedAt,
-                httpStatus: response?.status, requestID: response?.header("x-request-id"), video: video)
+                httpStatus: response?.status, requestID: response?.requestID, video: video)
             item.body = itemBytes.flatMap { $0.count == page.data.count ? $0[position] : nil }
             item.contentType = response?.header("content-type")
             items.append(item)
         }
         return ListedPage(
-            page: page, items: items, unusableIDs: unusable, requestID: response?.header("x-request-id"),
+            page: page, items: items, unusableIDs: unusable, requestID: response?.requestID,
             attempts: attempt + 1)
     }
 
@@ -166,7 +174,7 @@ public struct VideoAPIClient: Sendable {
             return result
         }
         result.httpStatus = response.status
-        result.requestID = response.header("x-request-id")
+        result.requestID = response.requestID
         result.body = redacted(body: response.body)
         guard (200..<300).contains(response.status) else {
             result.failure = .refused(status: response.status, error: exchange.apiError, requestID: result.requestID)
@@ -201,23 +209,34 @@ public struct VideoAPIClient: Sendable {
         HTTPRequest(
             method: method, url: url,
             headers: [
-                ("Authorization", "Bearer \(apiKey)"),
+                authHeader.field(for: apiKey),
                 ("Accept", "application/json"),
                 ("User-Agent", Self.userAgent),
             ],
             body: nil, timeout: timeout)
     }
 
-    /// Percent-encodes everything outside the unreserved characters `A-Z a-z 0-9 - . _ ~` (so `:` becomes `%3A`).
-    static func percentEncoded(_ text: String) -> String {
+    /// Percent-encodes one path segment or query value: everything outside RFC 3986's `pchar` (unreserved
+    /// `A-Z a-z 0-9 - . _ ~`, sub-delims `! $ & ' ( ) * + , ; =`, `:` and `@`) is encoded, so `/`, `%`, `?`, `#`
+    /// and spaces become `%2F`, `%25`, `%3F`, `%23`, `%20`; a gateway's base64 id keeps its `+` and `=`.
+    static func percentEncoded(_ text: String, query: Bool = false) -> String {
         let hex = Array("0123456789ABCDEF")
         var result = ""
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
                 UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"),
+                UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"),
+                UInt8(ascii: "*"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "@"):
                 result.append(Character(Unicode.Scalar(byte)))
+            case UInt8(ascii: "+"), UInt8(ascii: "="), UInt8(ascii: "&"):
+                // In a query these separate or encode values; in a path they are plain characters.
+                if query {
+                    result += "%\(hex[Int(byte >> 4)])\(hex[Int(byte & 0x0F)])"
+                } else {
+                    result.append(Character(Unicode.Scalar(byte)))
+                }
             default:
                 result += "%\(hex[Int(byte >> 4)])\(hex[Int(byte & 0x0F)])"
             }
@@ -301,7 +320,7 @@ public struct VideoAPIClient: Sendable {
             return result
         }
         result.httpStatus = response.status
-        result.requestID = response.header("x-request-id")
+        result.requestID = response.requestID
         result.body = redacted(body: response.body)
         result.contentType = response.header("content-type")
         result.apiError = exchange.apiError
@@ -326,7 +345,7 @@ public struct VideoAPIClient: Sendable {
             throw .transport(exchange.transportError ?? .other("no response"))
         }
         guard (200..<300).contains(response.status) else {
-            throw .http(status: response.status, error: exchange.apiError, requestID: response.header("x-request-id"))
+            throw .http(status: response.status, error: exchange.apiError, requestID: response.requestID)
         }
         do {
             return try decode(response.body)

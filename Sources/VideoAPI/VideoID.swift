@@ -1,7 +1,10 @@
-/// A validated video id: 1–128 chars of ASCII letters, digits, `_ - . :`; also refused: an id made only of dots or containing "..".
+/// A validated video id. Ids are opaque: gateways wrap the provider's id (LiteLLM's are base64 and may hold `+`, `/`
+/// and `=`), so any 1–1024 bytes of printable ASCII without spaces or control characters is accepted. An id is
+/// percent-encoded wherever it goes into a URL and never used raw as a file name (see
+/// ``ContentVariant/fileName(for:)``). Only `.` and `..`, which a URL would read as path steps, are refused.
 public struct VideoID: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
-    /// The longest id accepted.
-    public static let maxLength = 128
+    /// The longest id accepted, in bytes.
+    public static let maxLength = 1024
 
     /// The id as the provider spells it.
     public let rawValue: String
@@ -10,11 +13,11 @@ public struct VideoID: Hashable, Sendable, Comparable, CustomStringConvertible, 
     public init(validating raw: String) throws(VideoIDError) {
         let utf8 = raw.utf8
         guard !utf8.isEmpty else { throw .empty }
-        guard utf8.allSatisfy(Self.isAllowed) else { throw .invalidCharacters(raw) }
-        guard utf8.count <= Self.maxLength else { throw .tooLong(raw) }
-        if utf8.allSatisfy({ $0 == UInt8(ascii: ".") }) || raw.contains("..") {
-            throw .dotSequence(raw)
+        if let bad = utf8.first(where: { !Self.isAllowed($0) }) {
+            throw bad == UInt8(ascii: " ") ? .space(raw) : .invalidCharacters(raw)
         }
+        guard utf8.count <= Self.maxLength else { throw .tooLong(raw) }
+        guard raw != ".", raw != ".." else { throw .dotSegment(raw) }
         rawValue = raw
     }
 
@@ -43,14 +46,8 @@ public struct VideoID: Hashable, Sendable, Comparable, CustomStringConvertible, 
         try container.encode(rawValue)
     }
 
+    /// Printable ASCII without the space: `!` (0x21) to `~` (0x7E).
     private static func isAllowed(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"),
-            UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: ":"):
-            return true
-        default:
-            return false
-        }
+        byte >= 0x21 && byte <= 0x7E
     }
 }

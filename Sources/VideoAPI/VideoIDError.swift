@@ -2,24 +2,29 @@
 public enum VideoIDError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The id is empty.
     case empty
-    /// The id is longer than 128 characters.
+    /// The id is longer than 1024 bytes.
     case tooLong(String)
-    /// The id holds a character outside letters, digits, `_ - . :`.
+    /// The id holds a space.
+    case space(String)
+    /// The id holds a control character or a byte outside printable ASCII.
     case invalidCharacters(String)
-    /// The id is made only of dots, or contains "..".
-    case dotSequence(String)
+    /// The id is `.` or `..`, which a URL reads as a path step, not a name.
+    case dotSegment(String)
 
-    /// One readable line, e.g. `"ab/c": an id may only hold letters, digits, _ - . : (1–128 characters)`.
+    /// One readable line, e.g. `"ab c": an id may not hold spaces (an id is 1–1024 bytes of printable ASCII)`.
     public var description: String {
+        let rule = "an id is 1–\(VideoID.maxLength) bytes of printable ASCII without spaces"
         switch self {
         case .empty:
-            return "an empty id is not valid: an id is 1–128 letters, digits, _ - . :"
+            return "an empty id is not valid: \(rule)"
         case .tooLong(let raw):
-            return "\(Self.quote(raw)): an id may be at most \(VideoID.maxLength) characters (this one has \(raw.count))"
+            return "\(Self.quote(raw)): an id may be at most \(VideoID.maxLength) bytes (this one has \(raw.utf8.count))"
+        case .space(let raw):
+            return "\(Self.quote(raw)): an id may not hold spaces (\(rule))"
         case .invalidCharacters(let raw):
-            return "\(Self.quote(raw)): an id may only hold letters, digits, _ - . : (1–\(VideoID.maxLength) characters)"
-        case .dotSequence(let raw):
-            return "\(Self.quote(raw)): an id may not be made only of dots or contain \"..\""
+            return "\(Self.quote(raw)): an id may only hold printable ASCII characters (\(rule))"
+        case .dotSegment(let raw):
+            return "\(Self.quote(raw)): \".\" and \"..\" are not ids (\(rule))"
         }
     }
 

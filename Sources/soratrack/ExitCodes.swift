@@ -31,7 +31,7 @@ enum ExitCodes {
         case let error as ConfigError:
             switch error {
             case .missingAPIKey, .unreadableKeyFile: return noPermission
-            case .badBaseURL: return config
+            case .badBaseURL, .badAuthHeader: return config
             }
         case let error as SyncLockError:
             switch error {
@@ -73,13 +73,14 @@ enum ExitCodes {
         case let error as SubmissionError:
             switch error {
             case .notRecorded(_, let storeError): return code(for: storeError)
+            case .unconfirmed(let failure, _): return code(for: failure)
             }
         case let error as DiscoveryError:
             switch error.failure {
             case .unsupported: return unavailable
             case .failed(.http(let status, _, _)) where status == 401 || status == 403: return noPermission
             case .failed(.transport) where error.pagesRead == 0: return unavailable
-            case .failed: return partial
+            case .failed, .ignoresCursor: return partial
             }
         default: return partial
         }

@@ -256,7 +256,7 @@ struct DownloadTests {
             try await bench.completedVideos(["video_codes"])
             let unknown = try await bench.run(["download", "video_codes", "video_never_tracked", "--dir", "videos"] + bench.api)
             #expect(unknown.status == 65 && unknown.stderr == "soratrack: no job video_never_tracked in the database: track it first\n")
-            let invalid = try await bench.run(["download", "bad/id"] + bench.api)
+            let invalid = try await bench.run(["download", "bad id"] + bench.api)
             #expect(invalid.status == 65)
             try Data("x".utf8).write(to: URL(fileURLWithPath: bench.runner.path("plain")))
             let folder = try await bench.run(["download", "video_codes", "--dir", "plain/videos"] + bench.api)

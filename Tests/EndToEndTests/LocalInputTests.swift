@@ -160,13 +160,13 @@ struct LocalInputTests {
         await bench.simulator.stop()
     }
 
-    @Test("ids with /, .., %, spaces or nothing: exit 65 naming each, the database unchanged")
+    @Test("ids with spaces, control or non-ASCII characters, . or .., or nothing: exit 65 naming each, the database unchanged")
     func idsThatCouldEscape() async throws {
         let bench = try await Bench()
         defer { bench.runner.remove() }
         #expect(try await bench.runner.run(["track", "--no-poll", "video_keep"] + bench.flags).status == 0)
         let before = try Data(contentsOf: URL(fileURLWithPath: bench.database))
-        let bad = ["a/b", "x..y", "50%", "has space", "", "../etc", "%2e%2e"]
+        let bad = ["a b", "..", ".", "tab\there", "vidéo", "", "has space"]
 
         let arguments = try await bench.runner.run(["track", "video_ok"] + bad + bench.flags)
         #expect(arguments.status == 65)
@@ -187,7 +187,7 @@ struct LocalInputTests {
 
         let untrack = try await bench.runner.run(["untrack", "video_keep"] + bad + ["--db", bench.database])
         #expect(untrack.status == 65)
-        #expect(untrack.stderr.contains("\"a/b\""))
+        #expect(untrack.stderr.contains("\"a b\""))
 
         #expect(try Data(contentsOf: URL(fileURLWithPath: bench.database)) == before)
         let jobs = try JobDatabase(path: bench.database).jobs()

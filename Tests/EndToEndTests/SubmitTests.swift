@@ -224,7 +224,7 @@ struct SubmitTests {
             #expect(try db.createAttempts().first?.sourceVideoID == source)
             #expect(try bench.runs().map(\.command) == ["remix"])
 
-            let bad = try await bench.run(["remix", "bad/id", "--prompt", "x"])
+            let bad = try await bench.run(["remix", "bad id", "--prompt", "x"])
             #expect(bad.status == 65)
             #expect(bench.simulator.requests().count == 1)
         }

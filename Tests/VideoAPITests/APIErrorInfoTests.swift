@@ -125,4 +125,30 @@ struct APIErrorInfoTests {
         #expect(APIErrorInfo(code: "c", message: "line one\n  line two").summary == "c: line one line two")
         #expect(APIErrorInfo(code: "only_code").summary == "only_code")
     }
+
+    @Test("a LiteLLM envelope gives the upstream's own code and message, found inside its message")
+    func liteLLMEnvelope() {
+        let upstream = #"{\"error\":{\"message\":\"Video 'video_x' not found {really}\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"video_not_found\"}}"#
+        let info = parse(
+            #"{"error":{"message":"litellm.NotFoundError: NotFoundError: OpenAIException - "# + upstream
+                + #"\n\nLiteLLM: model group 'sora-2' failed. Retries: 2","type":null,"param":null,"code":"404"}}"#)
+        #expect(info?.code == "video_not_found")
+        #expect(info?.message == "Video 'video_x' not found {really}")
+        #expect(info?.type == "invalid_request_error")
+    }
+
+    @Test("a LiteLLM 503 keeps model_not_found, so the no-retry rule sees it")
+    func liteLLMModelNotFound() {
+        let info = parse(
+            #"{"error":{"message":"litellm.ServiceUnavailableError: ServiceUnavailableError: OpenAIException - {\"error\":{\"code\":\"model_not_found\",\"message\":\"no available channel\"}}","type":null,"param":null,"code":"503"}}"#)
+        #expect(info?.code == "model_not_found")
+        #expect(RetryPolicy.isRetryable(status: 503, headers: [], error: info) == false)
+    }
+
+    @Test("a LiteLLM envelope around a page that is not JSON keeps the gateway's text")
+    func liteLLMAroundHTML() {
+        let info = parse(#"{"error":{"message":"litellm.InternalServerError: OpenAIException - <html>bad gateway</html>","type":null,"param":null,"code":"502"}}"#)
+        #expect(info?.code == "502")
+        #expect(info?.message?.hasPrefix("litellm.InternalServerError") == true)
+    }
 }

@@ -18,6 +18,15 @@ struct HeaderFieldsTests {
         #expect(HTTPResponse(status: 200, headers: [("Content-Type", "application/json")]).header("content-TYPE") == "application/json")
     }
 
+    @Test("the request id is the upstream's behind a gateway, else the API's, else the gateway's call id")
+    func requestID() {
+        #expect(HeaderFields.requestID(in: [("x-request-id", "req_1")]) == "req_1")
+        #expect(HeaderFields.requestID(in: [("x-litellm-call-id", "call_1"), ("llm_provider-x-request-id", "req_up")]) == "req_up")
+        #expect(HeaderFields.requestID(in: [("x-litellm-call-id", "call_1")]) == "call_1")
+        #expect(HeaderFields.requestID(in: [("x-request-id", ""), ("x-litellm-call-id", "call_2")]) == "call_2")
+        #expect(HeaderFields.requestID(in: []) == nil)
+    }
+
     @Test("the key search finds the key anywhere, including at the very start and end, and nothing else")
     func keySearch() {
         let key = Data("sk-secret".utf8)

@@ -134,4 +134,13 @@ struct RetryPolicyTests {
         #expect(RetryPolicy.retryAfter(headers: [("Retry-After-Ms", "40")], now: now) == .milliseconds(40))
         #expect(RetryPolicy.retryAfter(headers: [], now: now) == nil)
     }
+
+    @Test("a LiteLLM gateway's llm_provider- retry hints are honoured, the plain ones first")
+    func gatewayRetryHints() {
+        #expect(RetryPolicy.retryAfter(headers: [("llm_provider-retry-after", "3")], now: now) == .seconds(3))
+        #expect(RetryPolicy.retryAfter(headers: [("llm_provider-retry-after-ms", "250"), ("llm_provider-retry-after", "3")], now: now) == .milliseconds(250))
+        #expect(RetryPolicy.retryAfter(headers: [("llm_provider-retry-after", "9"), ("retry-after", "2")], now: now) == .seconds(2))
+        #expect(RetryPolicy.retryAfter(headers: [("retry-after", "soon"), ("llm_provider-retry-after", "4")], now: now) == .seconds(4))
+        #expect(decide(429, headers: [("llm_provider-retry-after", "7")]) == .retry(after: .seconds(7)))
+    }
 }

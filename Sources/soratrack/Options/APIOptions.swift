@@ -10,6 +10,9 @@ struct APIOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("File holding the API key (else env SORATRACK_API_KEY, then COMETAPI_KEY).", valueName: "path"))
     var apiKeyFile: String?
 
+    @Option(name: .long, help: ArgumentHelp("How the key is sent: bearer (Authorization: Bearer KEY) or api-key (api-key: KEY, for Azure); else env SORATRACK_AUTH_HEADER, default bearer.", valueName: "bearer|api-key"))
+    var authHeader: String?
+
     @Option(name: .long, help: "Retries after a failed attempt (408, 409, 429, 5xx, transport errors).")
     var retries: Int = 2
 
@@ -33,6 +36,16 @@ struct APIOptions: ParsableArguments {
         } catch {
             throw ConfigError.badBaseURL("\(error)")
         }
+    }
+
+    /// How the key is sent, after flag, environment and default.
+    func resolvedAuthHeader() throws -> AuthHeader {
+        let text = [authHeader, ProcessInfo.processInfo.environment["SORATRACK_AUTH_HEADER"]]
+            .compactMap { $0 }.first { !$0.isEmpty } ?? "bearer"
+        guard let header = AuthHeader(rawValue: text.lowercased()) else {
+            throw ConfigError.badAuthHeader(text)
+        }
+        return header
     }
 
     /// The API key from the key file or the environment.
@@ -60,11 +73,12 @@ struct APIOptions: ParsableArguments {
     /// Runs `body` with a client for the configured API (configuration checked first), then closes its connections.
     func withClient<T>(maxConnections: Int, _ body: (VideoAPIClient) async throws -> T) async throws -> T {
         let baseURL = try resolvedBaseURL()
+        let authHeader = try resolvedAuthHeader()
         let key = try resolvedAPIKey()
         let http = LiveHTTP(maxConnections: maxConnections)
         let client = VideoAPIClient(
             baseURL: baseURL, apiKey: key, transport: http.transport,
-            policy: RetryPolicy(maxRetries: retries), timeout: timeout.duration)
+            policy: RetryPolicy(maxRetries: retries), timeout: timeout.duration, authHeader: authHeader)
         do {
             let result = try await body(client)
             await http.shutdown()

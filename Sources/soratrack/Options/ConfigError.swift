@@ -6,6 +6,8 @@ enum ConfigError: Error, CustomStringConvertible {
     case unreadableKeyFile(path: String, reason: String)
     /// The base URL is not an http(s) URL.
     case badBaseURL(String)
+    /// `--auth-header` or `SORATRACK_AUTH_HEADER` names no known way of sending the key.
+    case badAuthHeader(String)
 
     var description: String {
         switch self {
@@ -13,6 +15,8 @@ enum ConfigError: Error, CustomStringConvertible {
             return "no API key: put it in a file with mode 0600 and pass --api-key-file PATH, or set SORATRACK_API_KEY (or COMETAPI_KEY)"
         case .unreadableKeyFile(let path, let reason):
             return "cannot read the API key from \(path): \(reason)"
+        case .badAuthHeader(let text):
+            return "unknown auth header \(text.debugDescription): use --auth-header bearer (Authorization: Bearer) or api-key (Azure), or set SORATRACK_AUTH_HEADER"
         case .badBaseURL(let reason):
             return "bad base URL: \(reason) (set --base-url or SORATRACK_BASE_URL, e.g. https://api.cometapi.com/v1)"
         }
