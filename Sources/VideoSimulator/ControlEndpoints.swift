@@ -29,11 +29,13 @@ enum ControlEndpoints {
             var json = JSONText(capacity: 96)
             json.beginObject()
             json.field("status", "ok")
+            json.field("flavor", api.flavor.rawValue)
             json.field("api_key_required", api.configuration.apiKey != nil)
             json.field("now", SimulatedVideo.unixSeconds(api.now()))
             json.field("videos", Int64(api.videos().count))
             json.field("responses", Int64(api.log.responseCount))
             json.field("pending", Int64(api.log.pending))
+            json.field("rate_limited", Int64(api.limiter?.refusedCount ?? 0))
             json.endObject()
             response = .json(200, json.bytes)
         default:
@@ -117,6 +119,7 @@ enum ControlEndpoints {
             json.key("finished_ms")
             if let finished = entry.finishedAt { json.number(milliseconds(finished)) } else { json.null() }
             json.field("content_type", entry.contentType)
+            json.field("auth_sent", entry.authSent)
             json.key("form")
             if let form = entry.form {
                 json.beginArray()

@@ -62,6 +62,15 @@ struct ErrorEnvelope: Error, Sendable, Hashable {
             + "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
     )
 
+    /// 401 from Azure for a request without an acceptable `api-key` header (a Bearer token is not one), in OpenAI's
+    /// envelope with Azure's wording and code.
+    static let accessDenied = ErrorEnvelope(
+        status: 401,
+        message: "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key "
+            + "for an active subscription and use a correct regional API endpoint for your resource.",
+        code: "401"
+    )
+
     /// 401 for a token that is not the configured key; the token is masked as the real API masks it.
     static func incorrectKey(_ token: String) -> ErrorEnvelope {
         ErrorEnvelope(

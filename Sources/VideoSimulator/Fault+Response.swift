@@ -65,7 +65,7 @@ extension Fault {
             response.delay += delay
         case .redirect(let status, let location):
             response = Fault.htmlPage(status: status, videoID: id)
-            response.headers.append(("location", location ?? "/v1/videos/\(id)/"))
+            response.headers.append(("location", location ?? context.path.map { $0 + "/" } ?? "/v1/videos/\(id)/"))
         case .notFound:
             response = error(.videoNotFound(id), context)
         case .unauthorized:

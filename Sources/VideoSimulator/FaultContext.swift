@@ -8,4 +8,6 @@ struct FaultContext {
     var token: String?
     /// Error bodies without their envelope.
     var bareErrors: Bool
+    /// The request path as sent (for a redirect to the same path with a trailing slash).
+    var path: String? = nil
 }

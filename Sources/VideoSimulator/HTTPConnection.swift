@@ -16,6 +16,8 @@ final class HTTPConnection: ChannelInboundHandler {
     private var body: [UInt8] = []
     private var bodyTooLarge = false
     private var isOpen = true
+    /// Requests held without an answer (`hang`), finished when the connection closes.
+    private var held: [(response: SimulatorResponse, request: SimulatorRequest)] = []
 
     init(api: SimulatedAPI, connections: OpenConnections) {
         self.api = api
@@ -29,6 +31,12 @@ final class HTTPConnection: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         isOpen = false
         connections.remove(context.channel)
+        // Closed by a stopping simulator: nothing was sent; otherwise the client went first.
+        let delivery: LoggedRequest.Delivery = connections.isClosing ? .closedWithoutResponse : .clientGone
+        for (response, request) in held {
+            api.finish(response, for: request, delivery: delivery, answeredAt: delivery == .clientGone ? nil : .now)
+        }
+        held.removeAll()
         context.fireChannelInactive()
     }
 
@@ -66,11 +74,14 @@ final class HTTPConnection: ChannelInboundHandler {
             target: head.uri,
             headers: head.headers.map { ($0.name, $0.value) },
             body: body,
-            bodyTooLarge: bodyTooLarge
+            bodyTooLarge: bodyTooLarge,
+            localPort: context.channel.localAddress?.port ?? 0
         )
         body.removeAll(keepingCapacity: false)
         let response = api.reply(to: request)
-        if response.delay > .zero {
+        if response.transmission == .hold {
+            held.append((response, request))
+        } else if response.delay > .zero {
             context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(response.delay)) {
                 self.write(response, for: request, head: head, context: context)
             }

@@ -13,9 +13,11 @@ public struct LoggedRequest: Sendable, Hashable {
     public var query: String?
     /// The video the request was about, when it named or created one.
     public var videoID: String?
-    /// The `x-request-id` decided for the answer (the client saw it only if the head was sent).
+    /// The `x-request-id` decided for the answer (the client saw it only if the head was sent); empty for a request
+    /// the simulator holds without answering (`hang`).
     public var requestID: String
-    /// The HTTP status decided for the answer (the client saw it only if the head was sent).
+    /// The HTTP status decided for the answer (the client saw it only if the head was sent); 0 for a request the
+    /// simulator holds without answering (`hang`).
     public var status: Int
     /// The fault that shaped the answer, if any.
     public var fault: Fault?
@@ -32,6 +34,9 @@ public struct LoggedRequest: Sendable, Hashable {
     public var contentType: String? = nil
     /// The fields of a create or remix body (multipart parts or JSON members); nil for other requests.
     public var form: [LoggedFormPart]? = nil
+    /// Whether the request carried an `authorization` or an `api-key` header (whatever its value), such as a client
+    /// sending its key to a signed file link on another host.
+    public var authSent = false
 
     /// What the client could have received.
     public enum Delivery: Sendable, Hashable {

@@ -15,6 +15,11 @@ final class OpenConnections: Sendable {
         if !accepted { channel.close(promise: nil) }
     }
 
+    /// Whether ``closeAll()`` has begun.
+    var isClosing: Bool {
+        state.withLock { $0.isClosed }
+    }
+
     /// Forgets a connection that has gone.
     func remove(_ channel: any Channel) {
         _ = state.withLock { $0.channels.removeValue(forKey: ObjectIdentifier(channel)) }

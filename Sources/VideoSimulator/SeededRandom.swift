@@ -15,6 +15,10 @@ struct SeededRandom: RandomNumberGenerator {
         case content = 0x636f_6e74_656e_0004
         case fault = 0x6661_756c_7400_0005
         case jitter = 0x6a69_7474_6572_0006
+        case deployment = 0x6465_706c_6f79_0007
+        case file = 0x6669_6c65_0000_0008
+        case signature = 0x7369_676e_0000_0009
+        case callID = 0x6361_6c6c_0000_000a
     }
 
     mutating func next() -> UInt64 {
@@ -43,6 +47,28 @@ struct SeededRandom: RandomNumberGenerator {
             let byte = UInt8(truncatingIfNeeded: word >> UInt64((index % 8) * 8))
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `count` random letters and digits (`A–Z`, `a–z`, `0–9`).
+    mutating func alphanumeric(count: Int) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(count)
+        for _ in 0..<count { out.append(alphabet[Int(next() % UInt64(alphabet.count))]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A random version-4 UUID in lowercase, such as `3b241101-e2bb-4255-8caf-4136c566a962`.
+    mutating func uuid() -> String {
+        var digits = Array(hex(bytes: 16).utf8)
+        digits[12] = UInt8(ascii: "4")
+        digits[16] = Array("89ab".utf8)[Int(next() % 4)]
+        var out: [UInt8] = []
+        for (index, digit) in digits.enumerated() {
+            if [8, 12, 16, 20].contains(index) { out.append(UInt8(ascii: "-")) }
+            out.append(digit)
         }
         return String(decoding: out, as: UTF8.self)
     }

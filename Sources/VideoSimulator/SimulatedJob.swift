@@ -15,6 +15,11 @@ struct SimulatedJob: Sendable {
     var quirks: Set<Quirk> = []
     /// Deleted jobs are kept only so their id still works as a list cursor.
     var isDeleted = false
+    /// The id a LiteLLM proxy shows for this job (its upstream `id` wrapped); nil in other flavours and for fixed ids.
+    var wrappedID: String? = nil
+
+    /// The id clients see: ``wrappedID`` when there is one, else ``id``.
+    var publicID: String { wrappedID ?? id }
 
     /// When the job leaves the queue.
     var startedAt: Int64 { createdAt + plan.queueSeconds }
@@ -54,6 +59,13 @@ struct SimulatedJob: Sendable {
             video.errorCode = code
             video.errorMessage = message
         }
+        return video
+    }
+
+    /// The job at virtual time `now` as clients see it: with its ``publicID``.
+    func publicVideo(at now: Double) -> SimulatedVideo {
+        var video = video(at: now)
+        video.id = publicID
         return video
     }
 

@@ -28,9 +28,16 @@ extension SimulatedVideo {
         json.endObject()
     }
 
-    /// The wire form as a proxy with `quirks` reshapes it; no quirks is exactly ``write(to:)``.
-    func write(to json: inout JSONText, quirks: Set<Quirk>) {
-        if quirks.isEmpty { return write(to: &json) }
+    /// The wire form as a proxy with `quirks` reshapes it, in the flavour of `presentation` (nil: OpenAI's); no quirks
+    /// and no flavour change is exactly ``write(to:)``.
+    ///
+    /// OpenRouter says `pending` for `queued`; once completed, OpenRouter adds `urls` and `unsigned_urls`, Together
+    /// `outputs.video_url`, CometAPI `video_url`.
+    func write(to json: inout JSONText, quirks: Set<Quirk>, presentation: VideoPresentation? = nil) {
+        let presentation = presentation.flatMap { $0.changesBody ? $0 : nil }
+        if quirks.isEmpty, presentation == nil { return write(to: &json) }
+        let flavor = presentation?.flavor ?? .openai
+        let shownStatus = flavor.status(status)
         let omitNulls = quirks.contains(.omitNullKeys)
         let scale: Int64 = quirks.contains(.millisecondTimestamps) ? 1000 : 1
         func field(_ name: String, _ value: String?) {
@@ -43,7 +50,7 @@ extension SimulatedVideo {
         field("id", id)
         field("object", "video")
         field("model", model)
-        field("status", quirks.contains(.statusSynonyms) ? Quirk.synonym(of: status) : status)
+        field("status", quirks.contains(.statusSynonyms) ? Quirk.synonym(of: shownStatus) : shownStatus)
         json.field("progress", Int64(progress))
         time("created_at", createdAt)
         time("completed_at", completedAt)
@@ -69,9 +76,34 @@ extension SimulatedVideo {
         if quirks.contains(.extraFields) {
             json.field("quality", "standard")
             json.field("task_id", id)
-            if status == "completed" { json.field("video_url", SimulatedVideo.downloadURL(of: id)) }
+            if status == "completed", flavor != .comet { json.field("video_url", SimulatedVideo.downloadURL(of: id)) }
         }
+        if status == "completed", let presentation { writeLinks(presentation.links(forVideo: id), to: &json, flavor) }
         json.endObject()
+    }
+
+    /// The file link fields of a completed video in `flavor`.
+    private func writeLinks(_ links: FileLinks, to json: inout JSONText, _ flavor: Flavor) {
+        switch flavor {
+        case .openrouter:
+            json.key("urls")
+            json.beginArray()
+            json.string(links.signed)
+            json.endArray()
+            json.key("unsigned_urls")
+            json.beginArray()
+            json.string(links.unsigned)
+            json.endArray()
+        case .together:
+            json.key("outputs")
+            json.beginObject()
+            json.field("video_url", links.signed)
+            json.endObject()
+        case .comet:
+            json.field("video_url", links.signed)
+        case .openai, .litellm, .azure:
+            break
+        }
     }
 
     /// The video as a JSON document.
@@ -81,11 +113,11 @@ extension SimulatedVideo {
         return json.bytes
     }
 
-    /// The video as a JSON document reshaped by `quirks`.
-    func jsonBytes(quirks: Set<Quirk>) -> [UInt8] {
-        if quirks.isEmpty { return jsonBytes }
+    /// The video as a JSON document reshaped by `quirks`, in the flavour of `presentation` (nil: OpenAI's).
+    func jsonBytes(quirks: Set<Quirk>, presentation: VideoPresentation? = nil) -> [UInt8] {
+        if quirks.isEmpty, presentation?.changesBody != true { return jsonBytes }
         var json = JSONText()
-        write(to: &json, quirks: quirks)
+        write(to: &json, quirks: quirks, presentation: presentation)
         return json.bytes
     }
 

@@ -32,6 +32,17 @@ public struct SimulatorConfiguration: Sendable {
     /// `moderation_blocked` in the create (or remix) answer, as the real API sometimes answers; with a scenario's
     /// `blocked_terms` too.
     public var blockedTerms: [String] = []
+    /// The gateway the simulator answers as (base path, auth header, ids, bodies, errors, headers).
+    public var flavor: Flavor = .openai
+    /// When set, API requests go through a token bucket refilled at this many requests per minute of real time;
+    /// a request without a token gets 429 `rate_limit_exceeded`, and every API answer carries the
+    /// `x-ratelimit-*-requests` headers.
+    public var rateLimitRPM: Int? = nil
+    /// The size of the rate limit's bucket: how many requests may arrive at once (with ``rateLimitRPM``).
+    public var rateLimitBurst: Int = 10
+    /// When true every request but the control endpoints is read and never answered: the connection is held open
+    /// until the client goes or the simulator stops.
+    public var hang = false
 
     /// Settings with every default.
     public init() {}
@@ -51,7 +62,11 @@ public struct SimulatorConfiguration: Sendable {
         rejectAllKeys: Bool = false,
         scenario: Scenario? = nil,
         listing: ListingSupport = .supported,
-        blockedTerms: [String] = []
+        blockedTerms: [String] = [],
+        flavor: Flavor = .openai,
+        rateLimitRPM: Int? = nil,
+        rateLimitBurst: Int = 10,
+        hang: Bool = false
     ) {
         self.seed = seed
         self.speed = speed
@@ -67,6 +82,10 @@ public struct SimulatorConfiguration: Sendable {
         self.scenario = scenario
         self.listing = listing
         self.blockedTerms = blockedTerms
+        self.flavor = flavor
+        self.rateLimitRPM = rateLimitRPM
+        self.rateLimitBurst = rateLimitBurst
+        self.hang = hang
     }
 
     /// The quirks of this configuration and of its scenario together.

@@ -10,6 +10,8 @@ struct SimulatorRequest: Sendable {
     var body: [UInt8]
     /// Set when the body exceeded the size the server accepts (the body is then incomplete).
     var bodyTooLarge = false
+    /// The local port the request arrived on (0 when unknown), for the links written in bodies.
+    var localPort = 0
 
     /// The path part of the target, not percent-decoded.
     var path: String {
@@ -41,6 +43,11 @@ struct SimulatorRequest: Sendable {
             if items[name] == nil { items[name] = value }
         }
         return items
+    }
+
+    /// Whether the request carries an `authorization` or an `api-key` header.
+    var sendsAuth: Bool {
+        header("authorization") != nil || header("api-key") != nil
     }
 
     /// The first value of the header `name` (case-insensitive).

@@ -25,6 +25,10 @@ struct SimulatorResponse: Sendable {
     var arrivedAt = ContinuousClock.Instant.now
     /// The request's arrival number in the logs; nil for control endpoints, which are not logged.
     var sequence: Int? = nil
+    /// The error the body was written from, when it is an error in an envelope (a flavour may rewrite it).
+    var envelope: ErrorEnvelope? = nil
+    /// Whether the gateway of the flavour answered itself: the answer is already in its shape.
+    var isGatewayAnswer = false
 
     /// How much of a decided response is written.
     enum Transmission: Sendable, Hashable {
@@ -34,6 +38,8 @@ struct SimulatorResponse: Sendable {
         case truncated(keeping: Int)
         /// Nothing: the connection is closed.
         case closeWithoutResponse
+        /// Nothing, ever: the connection is held open until the client goes or the server stops.
+        case hold
     }
 
     /// A JSON response.
@@ -45,7 +51,9 @@ struct SimulatorResponse: Sendable {
 
     /// An error response in the envelope's shape, or bare `{code,message}` when `bare`.
     static func error(_ envelope: ErrorEnvelope, videoID: String? = nil, bare: Bool = false) -> SimulatorResponse {
-        json(envelope.status, bare ? envelope.bareBody : envelope.body, videoID: videoID)
+        var response = json(envelope.status, bare ? envelope.bareBody : envelope.body, videoID: videoID)
+        if !bare { response.envelope = envelope }
+        return response
     }
 
     /// The first value of header `name` (case-insensitive).

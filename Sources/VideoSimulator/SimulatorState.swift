@@ -8,8 +8,14 @@ struct SimulatorState: Sendable {
     let globalQuirks: Set<Quirk>
     /// Lowercased prompt words that make a create answer a job already failed by moderation.
     let blockedTerms: [String]
+    /// The gateway the ids and file links are shaped for.
+    let flavor: Flavor
+    /// The LiteLLM deployment hash appended to wrapped ids: 64 hex digits, fixed for a seed.
+    let deploymentID: String
     var clock: VirtualClock
     var jobs: [String: SimulatedJob] = [:]
+    /// Video ids by the token of their signed file link, in flavours that serve files.
+    private(set) var fileTokens: [String: String] = [:]
     /// Scripted faults by video id; a finished script is removed.
     private var scripts: [String: FaultScript] = [:]
     /// Scripted faults of `GET /v1/videos/{id}/content` by video id; a finished script is removed.
@@ -26,6 +32,9 @@ struct SimulatorState: Sendable {
         faultRate = min(1, max(0, configuration.faultRate.isFinite ? configuration.faultRate : 0))
         globalQuirks = configuration.effectiveQuirks
         blockedTerms = configuration.effectiveBlockedTerms
+        flavor = configuration.flavor
+        var deployment = SeededRandom(seed: configuration.seed, stream: .deployment, index: 0)
+        deploymentID = deployment.hex(bytes: 32)
         clock = VirtualClock(start: configuration.startTime.timeIntervalSince1970, speed: configuration.speed)
         let now = clock.now()
         for video in configuration.scenario?.videos ?? [] {
@@ -123,8 +132,8 @@ struct SimulatorState: Sendable {
         let index = createdCount
         createdCount += 1
         var random = SeededRandom(seed: seed, stream: .videoID, index: index)
-        var id = fixedID ?? "video_" + random.hex(bytes: 16)
-        while fixedID == nil, jobs[id] != nil { id = "video_" + random.hex(bytes: 16) }
+        var id = fixedID ?? flavor.drawVideoID(&random)
+        while fixedID == nil, jobs[id] != nil { id = flavor.drawVideoID(&random) }
         let plan = JobPlan(
             seed: seed, index: index, model: model, seconds: seconds, size: size,
             failureRate: failureRate, outcome: outcome, durationSeconds: durationSeconds
@@ -134,8 +143,28 @@ struct SimulatorState: Sendable {
             remixedFromVideoID: remixedFrom, createdAt: Int64(now.rounded(.down)), plan: plan
         )
         job.quirks = quirks
+        if flavor == .litellm, fixedID == nil {
+            job.wrappedID = LiteLLMVideoID(model: model, videoID: id, deploymentID: deploymentID).encoded
+        }
+        if flavor.servesFiles { fileTokens[FileLinks.token(seed: seed, videoID: id)] = id }
         jobs[id] = job
         return job
+    }
+
+    /// The stored id of the job a request path names, or nil when the gateway cannot route the id.
+    ///
+    /// LiteLLM routes a wrapped id (with or without its deployment) to its upstream id, and a fixed id as given; a raw
+    /// upstream id does not route. Other flavours take the id as it is, known or not.
+    func storedID(forPathID id: String) -> String? {
+        guard flavor == .litellm else { return id }
+        if let job = jobs[id], job.wrappedID == nil { return id }
+        return LiteLLMVideoID(decoding: id)?.videoID
+    }
+
+    /// The stored id of a job named by either its public or its stored id (for the Swift API, which takes both).
+    func storedID(forAnyID id: String) -> String {
+        if jobs[id] != nil { return id }
+        return LiteLLMVideoID(decoding: id)?.videoID ?? id
     }
 
     /// The ending of a job created with `prompt`: failed by moderation at once when it holds a blocked term, else nil

@@ -6,25 +6,29 @@ enum VideoEndpoints {
     static let clipLengths: Set<String> = ["4", "8", "12", "16", "20"]
     static let clipLengthsText = "one of '4', '8', '12', '16' or '20'"
 
-    /// The response to `request` on `route` at virtual time `now` (unix seconds).
+    /// The response to `request` on `route` at virtual time `now` (unix seconds); video objects are written as
+    /// `presentation` tells (nil: OpenAI's shape).
     static func respond(
         to request: SimulatorRequest,
         route: Route,
         state: inout SimulatorState,
         now: Double,
-        configuration: SimulatorConfiguration
+        configuration: SimulatorConfiguration,
+        presentation: VideoPresentation? = nil
     ) -> SimulatorResponse {
         do throws(ErrorEnvelope) {
             switch route {
-            case .createVideo: return try create(request, state: &state, now: now)
+            case .createVideo: return try create(request, state: &state, now: now, presentation: presentation)
             case .listVideos:
                 if let refusal = configuration.effectiveListing.refusal(path: request.path) { return refusal }
-                return try list(request, state: state, now: now)
-            case .retrieveVideo(let id): return try retrieve(id, state: state, now: now, configuration: configuration)
+                return try list(request, state: state, now: now, presentation: presentation)
+            case .retrieveVideo(let id):
+                return try retrieve(id, state: state, now: now, configuration: configuration, presentation: presentation)
             case .deleteVideo(let id): return try delete(id, state: &state, now: now)
-            case .downloadContent(let id): return try content(id, request, state: state, now: now, seed: configuration.seed)
-            case .remixVideo(let id): return try remix(id, request, state: &state, now: now)
-            case .controlAdvance, .controlResponses, .controlHealth, .controlRequests, .controlCreateVideo, .unknown:
+            case .downloadContent(let id):
+                return try content(id, request, state: state, now: now, seed: configuration.seed, flavor: configuration.flavor)
+            case .remixVideo(let id): return try remix(id, request, state: &state, now: now, presentation: presentation)
+            case .controlAdvance, .controlResponses, .controlHealth, .controlRequests, .controlCreateVideo, .file, .unknown:
                 throw ErrorEnvelope.invalidURL(method: request.method, path: request.path)
             }
         } catch {
@@ -35,7 +39,7 @@ enum VideoEndpoints {
     /// `POST /v1/videos`: a new queued job from a JSON or multipart body (already failed when the prompt holds a
     /// blocked term).
     static func create(
-        _ request: SimulatorRequest, state: inout SimulatorState, now: Double
+        _ request: SimulatorRequest, state: inout SimulatorState, now: Double, presentation: VideoPresentation? = nil
     ) throws(ErrorEnvelope) -> SimulatorResponse {
         let form = try RequestForm(request)
         let prompt = try form.prompt()
@@ -55,16 +59,19 @@ enum VideoEndpoints {
             prompt: prompt, model: model, seconds: seconds, size: size, outcome: blocked?.outcome,
             durationSeconds: blocked?.durationSeconds, now: now
         )
-        return .json(200, job.video(at: now).jsonBytes(quirks: state.quirks(of: job)), videoID: job.id)
+        let body = job.video(at: now).jsonBytes(quirks: state.quirks(of: job), presentation: presentation)
+        return .json(200, body, videoID: job.id)
     }
 
     /// `GET /v1/videos/{id}`: the full video object; carries the poll hint while the job runs, when configured.
     static func retrieve(
-        _ id: String, state: SimulatorState, now: Double, configuration: SimulatorConfiguration
+        _ id: String, state: SimulatorState, now: Double, configuration: SimulatorConfiguration,
+        presentation: VideoPresentation? = nil
     ) throws(ErrorEnvelope) -> SimulatorResponse {
         guard let job = state.liveJob(id) else { throw .videoNotFound(id) }
         let video = job.video(at: now)
-        var response = SimulatorResponse.json(200, video.jsonBytes(quirks: state.quirks(of: job)), videoID: id)
+        let body = video.jsonBytes(quirks: state.quirks(of: job), presentation: presentation)
+        var response = SimulatorResponse.json(200, body, videoID: id)
         if let pollAfter = configuration.pollAfterMs, !video.isTerminal {
             response.headers.append(("openai-poll-after-ms", String(pollAfter)))
         }
@@ -75,7 +82,7 @@ enum VideoEndpoints {
     ///
     /// `after` may name a deleted video (its place in the order is kept); an id never issued is a 400.
     static func list(
-        _ request: SimulatorRequest, state: SimulatorState, now: Double
+        _ request: SimulatorRequest, state: SimulatorState, now: Double, presentation: VideoPresentation? = nil
     ) throws(ErrorEnvelope) -> SimulatorResponse {
         let query = request.queryItems
         let limit = try limitParameter(query["limit"])
@@ -109,7 +116,7 @@ enum VideoEndpoints {
         json.field("object", "list")
         json.key("data")
         json.beginArray()
-        for job in page { job.video(at: now).write(to: &json, quirks: state.quirks(of: job)) }
+        for job in page { job.video(at: now).write(to: &json, quirks: state.quirks(of: job), presentation: presentation) }
         json.endArray()
         json.field("first_id", page.first?.id)
         json.field("last_id", page.last?.id)
@@ -121,11 +128,16 @@ enum VideoEndpoints {
     /// `GET /v1/videos/{id}/content?variant=`: the asset bytes of a completed job whose assets have not expired.
     ///
     /// Not finished or failed: 400 JSON error. Expired (`now >= expires_at`): 410 JSON error, code `video_expired`.
+    /// A flavour that does not honour `variant` always sends the video; OpenRouter takes `index=0` (the only file).
     static func content(
-        _ id: String, _ request: SimulatorRequest, state: SimulatorState, now: Double, seed: UInt64
+        _ id: String, _ request: SimulatorRequest, state: SimulatorState, now: Double, seed: UInt64,
+        flavor: Flavor = .openai
     ) throws(ErrorEnvelope) -> SimulatorResponse {
         guard let job = state.liveJob(id) else { throw .videoNotFound(id) }
-        let variant = request.queryItems["variant"] ?? "video"
+        if flavor == .openrouter, let index = request.queryItems["index"], index != "0" {
+            throw .badRequest("Invalid 'index': video '\(id)' has one file, at index 0.", param: "index")
+        }
+        let variant = flavor.honoursVariant ? request.queryItems["variant"] ?? "video" : "video"
         guard let mediaType = PseudoContent.mediaTypes[variant] else {
             throw .badRequest(
                 "Invalid value: '\(variant)'. Supported values are: 'video', 'thumbnail' and 'spritesheet'.",
@@ -179,7 +191,8 @@ enum VideoEndpoints {
 
     /// `POST /v1/videos/{id}/remix`: a new queued job from a completed one, with the same model, size and length.
     static func remix(
-        _ id: String, _ request: SimulatorRequest, state: inout SimulatorState, now: Double
+        _ id: String, _ request: SimulatorRequest, state: inout SimulatorState, now: Double,
+        presentation: VideoPresentation? = nil
     ) throws(ErrorEnvelope) -> SimulatorResponse {
         guard let source = state.liveJob(id) else { throw .videoNotFound(id) }
         let prompt = try RequestForm(request).prompt()
@@ -194,7 +207,8 @@ enum VideoEndpoints {
             prompt: prompt, model: source.model, seconds: source.seconds, size: source.size,
             remixedFrom: id, outcome: blocked?.outcome, durationSeconds: blocked?.durationSeconds, now: now
         )
-        return .json(200, job.video(at: now).jsonBytes(quirks: state.quirks(of: job)), videoID: job.id)
+        let body = job.video(at: now).jsonBytes(quirks: state.quirks(of: job), presentation: presentation)
+        return .json(200, body, videoID: job.id)
     }
 
     /// Whether `text` is `WIDTHxHEIGHT` with two positive integers.

@@ -43,7 +43,7 @@ public final class VideoSimulator: Sendable {
         port: Int = 0
     ) async throws -> VideoSimulator {
         try configuration.scenario?.validate()
-        let api = SimulatedAPI(configuration: configuration)
+        let api = SimulatedAPI(configuration: configuration, host: host)
         let connections = OpenConnections()
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
@@ -73,9 +73,10 @@ public final class VideoSimulator: Sendable {
         )
     }
 
-    /// The API base URL, `http://127.0.0.1:PORT/v1`.
+    /// The API base URL in the configured flavour: `http://127.0.0.1:PORT/v1`, `…/api/v1` (OpenRouter) or
+    /// `…/openai/v1` (Azure).
     public var baseURL: URL {
-        rootURL.appendingPathComponent("v1")
+        configuration.flavor.baseURL(host: host, port: port)
     }
 
     /// The server root, `http://127.0.0.1:PORT`, where the `/_simulator/...` control endpoints live.
@@ -163,9 +164,15 @@ public final class VideoSimulator: Sendable {
         api.log.requests()
     }
 
-    /// API requests that arrived but whose answer has not gone out yet (waiting for a delay, or being written).
+    /// API requests that arrived but whose answer has not gone out yet (waiting for a delay, being written, or held
+    /// without an answer by ``SimulatorConfiguration/hang``).
     public var pendingRequests: Int {
         api.log.pending
+    }
+
+    /// API requests refused with 429 by ``SimulatorConfiguration/rateLimitRPM`` so far.
+    public var rateLimitedRequests: Int {
+        api.limiter?.refusedCount ?? 0
     }
 
     /// Stops listening and closes every open connection; returns promptly.

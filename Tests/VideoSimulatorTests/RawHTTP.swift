@@ -52,20 +52,38 @@ enum RawHTTP {
     ///
     /// The blocking socket calls run on a thread of their own, never on the threads of Swift's concurrency pool.
     static func get(
-        port: Int, _ target: String, key: String? = "sk-test", wait: Duration = .seconds(3), giveUpAfter: Duration? = nil
+        port: Int, _ target: String, key: String? = "sk-test", headers: [String: String] = [:],
+        wait: Duration = .seconds(3), giveUpAfter: Duration? = nil
     ) async throws -> RawExchange {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 continuation.resume(with: Result {
-                    try exchange(port: port, target, key: key, wait: wait, giveUpAfter: giveUpAfter)
+                    try exchange(port: port, target, key: key, headers: headers, wait: wait, giveUpAfter: giveUpAfter)
                 })
             }
             thread.start()
         }
     }
 
+    /// Tries to connect to `127.0.0.1:port` and closes at once: nil when it connected, else the `errno` of the failure.
+    static func connectError(port: Int) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return errno }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        return connected == 0 ? nil : errno
+    }
+
     private static func exchange(
-        port: Int, _ target: String, key: String?, wait: Duration, giveUpAfter: Duration?
+        port: Int, _ target: String, key: String?, headers: [String: String], wait: Duration, giveUpAfter: Duration?
     ) throws -> RawExchange {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
@@ -86,6 +104,7 @@ enum RawHTTP {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var request = "GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
         if let key { request += "Authorization: Bearer \(key)\r\n" }
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
         request += "\r\n"
         let bytes = Array(request.utf8)
         _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }

@@ -52,6 +52,18 @@ struct TestClient: Sendable {
         if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
         if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        return try await TestClient.perform(request)
+    }
+
+    /// `GET` of an absolute URL (such as a signed file link) with only `headers`: no key unless given there.
+    static func fetch(_ address: String, headers: [String: String] = [:]) async throws -> TestResponse {
+        guard let url = URL(string: address) else { throw URLError(.badURL) }
+        var request = URLRequest(url: url)
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        return try await perform(request)
+    }
+
+    private static func perform(_ request: URLRequest) async throws -> TestResponse {
         let (data, response) = try await TestClient.session.data(for: request)
         guard let http = response as? HTTPURLResponse else { throw URLError(.badServerResponse) }
         var lowered: [String: String] = [:]
@@ -65,10 +77,11 @@ struct TestClient: Sendable {
         try await send("GET", target)
     }
 
-    /// `POST /v1/videos` with a JSON body.
-    func create(_ fields: [String: Any]) async throws -> TestResponse {
+    /// `POST /v1/videos` (or `POST {base}/videos`) with a JSON body.
+    func create(_ fields: [String: Any], base: String = "/v1", headers: [String: String] = [:]) async throws -> TestResponse {
         try await send(
-            "POST", "/v1/videos", body: try JSONSerialization.data(withJSONObject: fields), contentType: "application/json"
+            "POST", base + "/videos", body: try JSONSerialization.data(withJSONObject: fields),
+            contentType: "application/json", headers: headers
         )
     }
 
@@ -122,11 +135,12 @@ func eventually(within timeout: Duration = .seconds(5), _ condition: () -> Bool)
 extension SimulatorConfiguration {
     /// A deterministic configuration: clock moved only by the test, fixed start, key `sk-test`.
     static func testing(
-        seed: UInt64 = 42, failureRate: Double = 0.15, apiKey: String? = "sk-test", pollAfterMs: Int? = nil
+        seed: UInt64 = 42, failureRate: Double = 0.15, apiKey: String? = "sk-test", pollAfterMs: Int? = nil,
+        flavor: Flavor = .openai
     ) -> SimulatorConfiguration {
         SimulatorConfiguration(
             seed: seed, speed: 0, apiKey: apiKey, failureRate: failureRate, pollAfterMs: pollAfterMs,
-            startTime: Date(timeIntervalSince1970: 1_790_000_000)
+            startTime: Date(timeIntervalSince1970: 1_790_000_000), flavor: flavor
         )
     }
 }
