@@ -13,7 +13,7 @@ public enum ListError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unsupported(let status, let detail):
-            return "this provider does not support listing videos (HTTP \(status)\(detail.isEmpty ? "" : ": \(detail)")): discover cannot find jobs here; track ids by hand or use submit"
+            return "this provider does not support listing videos (HTTP \(status)\(detail.isEmpty ? "" : ": \(detail)")): track ids by hand or use submit"
         case .ignoresCursor:
             return "the provider ignores the list cursor (the next page repeated the first, as the LiteLLM proxy does): only the newest page was read; track older ids by hand (soratrack track ID..., or track --from FILE)"
         case .failed(let error):

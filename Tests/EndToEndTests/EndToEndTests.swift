@@ -114,7 +114,7 @@ struct EndToEndTests {
         defer { runner.remove() }
         #expect(try await runner.run(["track", "--no-poll", "video_keep"] + common(runner, simulator)).status == 0)
         let before = try Data(contentsOf: URL(fileURLWithPath: runner.path("jobs.sqlite")))
-        let input = "video_new_1\nbad/slash\n# comment\nvideo new 2\n{\"id\":\"..\"}\n"
+        let input = "video_new_1\nvidéo_slash\n# comment\nvideo new 2\n{\"id\":\"..\"}\n"
         let track = try await runner.run(["track", "--from", "-", "video_new_0"] + common(runner, simulator), stdin: input)
         #expect(track.status == 65)
         #expect(track.stderr.contains("stdin line 2") && track.stderr.contains("stdin line 4") && track.stderr.contains("stdin line 5"))

@@ -104,11 +104,13 @@ struct ContentDownloadTests {
     }
 
     func download(
-        _ steps: [Step], variant: ContentVariant = .video, writers: WriterLog = WriterLog(), retries: Int = 2
+        _ steps: [Step], variant: ContentVariant = .video, fileURL: String? = nil, writers: WriterLog = WriterLog(), retries: Int = 2
     ) async throws -> (final: ContentAttempt, attempts: [ContentAttempt], script: StreamScript) {
         let script = StreamScript(steps)
         let recorded = Locked<[ContentAttempt]>([])
-        let final = try await client(script, retries: retries).downloadContent(Self.id, variant: variant, openWriter: writers.open) { attempt in
+        let final = try await client(script, retries: retries).downloadContent(
+            Self.id, variant: variant, fileURL: fileURL, openWriter: writers.open
+        ) { attempt in
             recorded.withValue { $0.append(attempt) }
         }
         return (final, recorded.value, script)
@@ -128,6 +130,47 @@ struct ContentDownloadTests {
         #expect(request.url == "https://api.example.test/v1/videos/video_dl/content")
         #expect(request.header("accept") == "application/binary")
         #expect(request.header("authorization") == "Bearer \(Self.key)")
+    }
+
+    @Test("without a content endpoint the file comes from the body's URL, and the key never goes to another host")
+    func fileURLOnAnotherHost() async throws {
+        let signed = "https://cdn.example.test/files/v.mp4?sig=abc"
+        let (final, attempts, script) = try await download(
+            [.json(404, #"{"error":{"message":"Not found","code":"not_found"}}"#), .content(Self.mp4)], fileURL: signed)
+        #expect(final.ok && attempts.count == 2)
+        #expect(attempts.map(\.attempt) == [0, 1] && attempts.map(\.httpStatus) == [404, 200])
+        let requests = script.requests.value
+        #expect(requests.map(\.url) == ["https://api.example.test/v1/videos/video_dl/content", signed])
+        #expect(requests[0].header("authorization") == "Bearer \(Self.key)")
+        #expect(requests[1].header("authorization") == nil && requests[1].header("api-key") == nil)
+        #expect(!requests[1].headers.contains { $0.1.contains(Self.key) })
+    }
+
+    @Test("a body URL on the base URL's own origin is fetched with the key; other ports, schemes or hosts without it")
+    func fileURLOrigins() async throws {
+        let cases: [(String, Bool)] = [
+            ("https://api.example.test/v1/videos/video_dl/content?index=0", true),
+            ("https://API.example.test:443/files/v.mp4", true),
+            ("http://api.example.test/files/v.mp4", false),
+            ("https://api.example.test:8443/files/v.mp4", false),
+            ("https://api.example.test.evil.test/files/v.mp4", false),
+        ]
+        for (url, keyed) in cases {
+            let (final, _, script) = try await download([.json(405, "{}"), .content(Self.mp4)], fileURL: url)
+            #expect(final.ok, "\(url)")
+            #expect((script.requests.value.last?.header("authorization") != nil) == keyed, "\(url)")
+        }
+    }
+
+    @Test("the body URL is tried only when there is no content endpoint, and only for the video")
+    func fileURLOnlyWithoutEndpoint() async throws {
+        let url = "https://cdn.example.test/v.mp4"
+        let gone = try await download([.json(410, #"{"error":{"code":"video_expired","message":"gone"}}"#)], fileURL: url)
+        #expect(!gone.final.ok && gone.script.requests.value.count == 1)
+        let thumbnail = try await download([.json(404, "{}")], variant: .thumbnail, fileURL: url)
+        #expect(!thumbnail.final.ok && thumbnail.script.requests.value.count == 1)
+        let notHTTP = try await download([.json(404, "{}")], fileURL: "file:///etc/passwd")
+        #expect(!notHTTP.final.ok && notHTTP.script.requests.value.count == 1)
     }
 
     @Test("thumbnail and spritesheet ask for their variant and want image/webp and image/jpeg")

@@ -182,6 +182,16 @@ struct VideoDecodingTests {
         #expect(video.progress == 100)
     }
 
+    @Test("each gateway's file URL field is found: video_url, urls[0], unsigned_urls[0], outputs.video_url")
+    func fileURLFields() throws {
+        #expect(try decode(#"{"id":"v","status":"completed","video_url":"https://cdn.example/c.mp4"}"#).fileURL == "https://cdn.example/c.mp4")
+        #expect(try decode(#"{"id":"job-1","status":"completed","urls":["https://or.example/s.mp4?sig=1"],"unsigned_urls":["https://or.example/u"]}"#).fileURL == "https://or.example/s.mp4?sig=1")
+        #expect(try decode(#"{"id":"job-1","status":"completed","urls":[],"unsigned_urls":["https://or.example/u"]}"#).fileURL == "https://or.example/u")
+        #expect(try decode(#"{"id":"t","status":"completed","outputs":{"video_url":"http://together.example/t.mp4"}}"#).fileURL == "http://together.example/t.mp4")
+        #expect(try decode(#"{"id":"v","status":"completed","video_url":"ftp://x/y"}"#).fileURL == nil)
+        #expect(try decode(#"{"id":"v","status":"completed","video_url":null,"urls":null}"#).fileURL == nil)
+    }
+
     @Test("a body with only id and status decodes with every other field nil")
     func minimalBody() throws {
         #expect(try decode(#"{"id":"v","status":"queued"}"#) == Video(id: "v", status: "queued"))

@@ -9,7 +9,8 @@ struct Track: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Start tracking video ids and poll the new ones once.",
         discussion: """
-            An id is 1–128 letters, digits, _ - . : (such as video_69b25d5f467c81908733a56bc236b4df). \
+            An id is opaque: 1–1024 bytes of printable ASCII without spaces (such as \
+            video_69b25d5f467c81908733a56bc236b4df, job-abc123, or a gateway's long base64 id). \
             --from reads one id per line (blank lines and # comments skipped) or JSON lines with an "id" \
             field, such as saved create responses; - reads standard input. If any id is invalid the whole \
             batch is refused, every bad line is listed, and nothing changes (exit 65). Tracking an id that \
