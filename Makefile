@@ -66,6 +66,20 @@ test: deps $(VENV)/.installed
 sdk-compat: $(VENV)/.installed
 	@scripts/sdk-compat.sh $(BIN_DEBUG) $(PYTHON)
 
+## test-gateways: soratrack end to end through a real LiteLLM proxy (pinned in scripts/requirements-gateway.txt,
+## in a virtualenv under .venv-gateway/) in front of `soratrack simulate`: submit, track, sync, download, reports,
+## 404/429/503/401 answers and discover as the gateway reshapes them (scripts/gateway-e2e.py).
+GATEWAY_VENV := .venv-gateway
+.PHONY: test-gateways
+$(GATEWAY_VENV)/.installed: scripts/requirements-gateway.txt
+	@python3 -m venv $(GATEWAY_VENV) 2>/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $(GATEWAY_VENV); }
+	$(GATEWAY_VENV)/bin/pip install -q --disable-pip-version-check -r scripts/requirements-gateway.txt
+	@touch $@
+
+test-gateways: deps $(GATEWAY_VENV)/.installed
+	$(SWIFT) build --product soratrack
+	$(GATEWAY_VENV)/bin/python scripts/gateway-e2e.py --soratrack $(BIN_DEBUG) --litellm $(GATEWAY_VENV)/bin/litellm
+
 ## bench: the benchmark of issue 6 (bench/run.sh): release builds of soratrack and soratrack-seed (static Swift
 ## standard library, the binary `make install` puts in place, sharing its build folder), then one
 ## table of sync throughput (against the openai SDK and wrk), sync under latency, write cost, reports,
