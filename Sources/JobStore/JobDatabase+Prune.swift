@@ -78,6 +78,7 @@ extension JobDatabase {
     /// Folds the write-ahead log into the file, rebuilds the file without its free pages (`VACUUM`), and
     /// empties the log again so the file on disk shrinks now rather than at a later checkpoint.
     public func vacuum() throws(StoreError) {
+        let pool = try writablePool()
         do {
             try pool.writeWithoutTransaction { db in
                 _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")

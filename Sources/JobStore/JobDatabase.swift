@@ -8,7 +8,12 @@ import Migrations
 public final class JobDatabase: Sendable {
     /// The file this database lives in.
     public let path: String
-    let pool: DatabasePool
+    /// Where reads go: the pool, or the one read-only connection of `openReadOnly(path:)`.
+    let reader: any DatabaseReader
+    /// Where writes go; nil when the database was opened read-only.
+    let writer: DatabasePool?
+    /// How a read-only opening reads the file; nil when opened for writing.
+    let readOnlyAccess: ReadOnlyAccess?
 
     /// Opens the database at `path`, creating it (mode 0600, parent folders too) when missing.
     ///
@@ -34,14 +39,25 @@ public final class JobDatabase: Sendable {
             _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
         }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            let pool = try DatabasePool(path: path, configuration: configuration)
             // Up to date (the usual case on every cron run): no migrator, no write transaction.
             if Set(applied) != Set(Migrations.all.map(\.name)) {
                 try Self.migrator.migrate(pool)
             }
+            reader = pool
+            writer = pool
+            readOnlyAccess = nil
         } catch {
             throw Self.storeError(error, path: path)
         }
+    }
+
+    /// A database opened by `openReadOnly(path:)`: every read goes through `connection`, and nothing can write.
+    init(path: String, readOnly connection: DatabaseQueue, access: ReadOnlyAccess) {
+        self.path = path
+        reader = connection
+        writer = nil
+        readOnlyAccess = access
     }
 
     /// The schema version this binary knows (the number of the newest migration).
@@ -163,11 +179,23 @@ public final class JobDatabase: Sendable {
 
     /// Runs a read in a snapshot of the database (never blocked by a writer).
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try pool.read(body) } catch { throw Self.storeError(error, path: path) }
+        do {
+            return try reader.read(body)
+        } catch {
+            if let readOnlyAccess { throw Self.readOnlyError(error, path: path, access: readOnlyAccess) }
+            throw Self.storeError(error, path: path)
+        }
     }
 
     /// Runs a write in one transaction (all or nothing).
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        let pool = try writablePool()
         do { return try pool.write(body) } catch { throw Self.storeError(error, path: path) }
+    }
+
+    /// The pool writes go through; a database opened read-only has none.
+    func writablePool() throws(StoreError) -> DatabasePool {
+        guard let writer else { throw .io(path: path, reason: "this command opened the database read-only and cannot write to it") }
+        return writer
     }
 }

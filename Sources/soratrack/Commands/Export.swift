@@ -21,7 +21,8 @@ struct Export: AsyncParsableCommand {
               soratrack export snapshots --since 7d --output snapshots.csv
 
             Exit codes: 0 ok, 64 bad flags or times, 73 cannot create the output file, 74 no database, \
-            database or write error.
+            database or write error, 78 database schema newer than this soratrack, or older (run sync once to upgrade it). \
+            Reads the database read-only: works where the database or its folder cannot be written.
             """)
 
     @Argument(help: "What to export: jobs or snapshots.")
@@ -41,7 +42,7 @@ struct Export: AsyncParsableCommand {
     func run() async throws {
         try await ExitCodes.run {
             let export = HistoryExport(kind: kind, window: time.resolve().window)
-            let db = try database.openExisting()
+            let db = try database.openReadOnly()
             let chosen = format.chosenFormat ?? .csv
             let write = { (sink: OutputSink) throws -> Void in
                 let writer = try makeRowWriter(chosen, columns: kind.columns, sink: sink, style: format.style(for: sink))

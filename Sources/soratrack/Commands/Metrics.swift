@@ -20,7 +20,8 @@ struct Metrics: AsyncParsableCommand {
               soratrack metrics --output /var/lib/node_exporter/textfile_collector/soratrack.prom
 
             Exit codes: 0 ok, 64 bad flags or times, 73 cannot create the output file, 74 no database, \
-            database or write error, 78 newer database schema.
+            database or write error, 78 database schema newer than this soratrack, or older (run sync once to upgrade it). \
+            Reads the database read-only: works where the database or its folder cannot be written.
             """)
 
     @Option(name: .long, help: ArgumentHelp("Write to this file atomically instead of stdout (- is stdout).", valueName: "path"))
@@ -41,7 +42,7 @@ struct Metrics: AsyncParsableCommand {
     func run() async throws {
         try await ExitCodes.run {
             let exposition = try MetricsExposition(
-                database: try database.openExisting(), now: now?.date(now: Date()) ?? Date(), window: window.duration)
+                database: try database.openReadOnly(), now: now?.date(now: Date()) ?? Date(), window: window.duration)
             if let output, output != "-" {
                 try exposition.write(toFile: output)
             } else {

@@ -16,7 +16,9 @@ struct ReportDurations: AsyncParsableCommand {
             Example:
               soratrack report durations --by model --since 2026-11-01 --until 2026-12-01
 
-            Exit codes: 0 ok, 64 bad flags or times, 74 no database or database error.
+            Exit codes: 0 ok, 64 bad flags or times, 74 no database or database error, \
+            78 database schema newer than this soratrack, or older (run sync once to upgrade it). \
+            Reads the database read-only: works where the database or its folder cannot be written.
             """)
 
     @Option(name: .long, help: "Group by none, model, size, seconds or day (UTC date of created_at).")
@@ -36,7 +38,7 @@ struct ReportDurations: AsyncParsableCommand {
     func run() async throws {
         try await ExitCodes.run {
             let window = time.resolve().window
-            let report = try DurationReport(database: try database.openExisting(), by: by, status: status, window: window)
+            let report = try DurationReport(database: try database.openReadOnly(), by: by, status: status, window: window)
             try output.print(report)
             return 0
         }

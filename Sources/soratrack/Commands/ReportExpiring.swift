@@ -16,7 +16,9 @@ struct ReportExpiring: AsyncParsableCommand {
             Example:
               soratrack report expiring --within 30m --format csv
 
-            Exit codes: 0 ok, 64 bad flags or times, 74 no database or database error.
+            Exit codes: 0 ok, 64 bad flags or times, 74 no database or database error, \
+            78 database schema newer than this soratrack, or older (run sync once to upgrade it). \
+            Reads the database read-only: works where the database or its folder cannot be written.
             """)
 
     @Option(name: .long, help: ArgumentHelp("How far ahead to look, e.g. 30m, 2h.", valueName: "duration"))
@@ -33,7 +35,7 @@ struct ReportExpiring: AsyncParsableCommand {
         try await ExitCodes.run {
             let (now, window) = time.resolve()
             let report = try ExpiringReport(
-                database: try database.openExisting(), now: Int64(now.timeIntervalSince1970.rounded(.down)),
+                database: try database.openReadOnly(), now: Int64(now.timeIntervalSince1970.rounded(.down)),
                 within: within.duration.components.seconds, includeExpired: includeExpired, window: window,
                 baseURL: Self.baseURL)
             try output.print(report)

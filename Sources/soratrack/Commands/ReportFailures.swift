@@ -17,7 +17,9 @@ struct ReportFailures: AsyncParsableCommand {
             Example:
               soratrack report failures --by day --since 7d
 
-            Exit codes: 0 ok, 64 bad flags or times, 74 no database or database error.
+            Exit codes: 0 ok, 64 bad flags or times, 74 no database or database error, \
+            78 database schema newer than this soratrack, or older (run sync once to upgrade it). \
+            Reads the database read-only: works where the database or its folder cannot be written.
             """)
 
     @Option(name: .long, help: "Group by none, model, size, seconds, day or error_code.")
@@ -30,7 +32,7 @@ struct ReportFailures: AsyncParsableCommand {
     func run() async throws {
         try await ExitCodes.run {
             let window = time.resolve().window
-            let db = try database.openExisting()
+            let db = try database.openReadOnly()
             if by == .errorCode {
                 try output.print(try ErrorCodeReport(database: db, window: window))
             } else {

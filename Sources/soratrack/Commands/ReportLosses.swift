@@ -18,7 +18,9 @@ struct ReportLosses: AsyncParsableCommand {
             Example:
               soratrack report losses --by day --since 7d
 
-            Exit codes: 0 ok, 64 bad flags or times, 74 no database or database error.
+            Exit codes: 0 ok, 64 bad flags or times, 74 no database or database error, \
+            78 database schema newer than this soratrack, or older (run sync once to upgrade it). \
+            Reads the database read-only: works where the database or its folder cannot be written.
             """)
 
     @Option(name: .long, help: "Group by none, model, size, seconds or day.")
@@ -36,7 +38,7 @@ struct ReportLosses: AsyncParsableCommand {
         try await ExitCodes.run {
             let (now, window) = time.resolve()
             let report = try LossReport(
-                database: try database.openExisting(), by: by, window: window,
+                database: try database.openReadOnly(), by: by, window: window,
                 now: Int64(now.timeIntervalSince1970.rounded(.down)))
             try output.print(report)
             return 0

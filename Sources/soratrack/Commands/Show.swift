@@ -15,7 +15,9 @@ struct Show: AsyncParsableCommand {
             Example:
               soratrack show video_69b25d5f467c81908733a56bc236b4df
 
-            Exit codes: 0 ok, 65 invalid id or not in the database, 74 no database or database error.
+            Exit codes: 0 ok, 65 invalid id or not in the database, 74 no database or database error, \
+            78 database schema newer than this soratrack, or older (run sync once to upgrade it). \
+            Reads the database read-only: works where the database or its folder cannot be written.
             """)
 
     @Argument(help: "The video id.")
@@ -27,7 +29,7 @@ struct Show: AsyncParsableCommand {
     func run() async throws {
         try await ExitCodes.run {
             let videoID = try VideoID(validating: id)
-            let db = try database.openExisting()
+            let db = try database.openReadOnly()
             guard let job = try db.job(videoID) else { throw StoreError.unknownJob(id) }
             let snapshots = try db.snapshots(of: videoID)
             let (sink, style) = output.makeSink()

@@ -20,7 +20,11 @@ struct DatabaseOptions: ParsableArguments {
     /// Opens (creating when missing) the database.
     func open() throws(StoreError) -> JobDatabase { try JobDatabase(path: path) }
 
-    /// Opens an existing database for a command that only reads.
+    /// Opens an existing database for a command that only reads: read-only, never migrated, nothing created beside it
+    /// (works in a folder, or on a file, this user cannot write).
+    func openReadOnly() throws -> JobDatabase { try JobDatabase.openReadOnly(path: path) }
+
+    /// Opens an existing database for a command that writes to it but must not create it.
     func openExisting() throws(StoreError) -> JobDatabase {
         guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
         return try JobDatabase(path: path)
