@@ -35,7 +35,7 @@ extension SyncEngine {
                 let pollStart = clock.now()
                 try await pollAll(due, options: options, deadline: nil, runID: runID, tally: tally, stop: stop, progress: progress)
                 for id in due { lastPolled[id] = pollStart }
-                if tally.withLock({ $0.summary.authFailure != nil }) { break }
+                if tally.withLock({ $0.mustStop }) { break }
             }
         }
     }

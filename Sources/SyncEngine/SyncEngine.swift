@@ -60,17 +60,36 @@ public struct SyncEngine: Sendable {
         return summary
     }
 
+    /// Polls `ids` with up to `options.concurrency` requests in flight. Stops starting requests at `deadline`, at
+    /// `stop` (for `watch`), at the first 401/403 and when the circuit breaker opens; a stop for a rejected key or an
+    /// open breaker also cuts short the retries and waits of the polls in flight, whose requests already on the wire
+    /// still finish and are recorded.
     func pollAll(
         _ ids: [VideoID], options: SyncOptions, deadline: Date?, runID: Int64, tally: SharedTally, stop: StopSignal?,
         progress: (@Sendable (SyncProgress) -> Void)?
     ) async throws {
         let writer = SnapshotWriter(database: database, runID: runID)
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let halt = StopSignal()
+        tally.withLock { $0.breaker = $0.breaker ?? CircuitBreaker(concurrency: options.concurrency, retries: client.policy.maxRetries) }
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            // Wakes the loop below as soon as the run must stop, so waits are cut short at once.
+            group.addTask {
+                await withTaskGroup(of: Void.self) { either in
+                    either.addTask { await halt.wait() }
+                    if let stop { either.addTask { await stop.wait() } }
+                    await either.next()
+                    either.cancelAll()
+                }
+                return false
+            }
             var pending = ids[...]
             var inFlight = 0
+            var watching = true
+            func mustStop() -> Bool { tally.withLock { $0.mustStop } }
             func mayLaunch() -> Bool {
-                if tally.withLock({ $0.summary.authFailure != nil }) { return false }
+                if mustStop() { return false }
                 if let stop, stop.isStopped { return false }
+                if tally.withLock({ $0.summary.deadlineReached }) { return false }
                 if let deadline, clock.now() >= deadline {
                     tally.withLock { $0.summary.deadlineReached = true }
                     return false
@@ -82,35 +101,56 @@ public struct SyncEngine: Sendable {
                 tally.withLock { $0.counts.jobs += 1 }
                 inFlight += 1
                 group.addTask {
-                    try await pollOne(id, deadline: deadline, writer: writer, tally: tally)
+                    try await pollOne(id, deadline: deadline, writer: writer, tally: tally, halt: halt)
                     if let progress { progress(tally.withLock { $0.progress }) }
+                    return true
                 }
             }
             while inFlight < max(1, options.concurrency), !pending.isEmpty, mayLaunch() { launch() }
-            while try await group.next() != nil {
-                inFlight -= 1
-                if tally.withLock({ $0.summary.authFailure != nil }) {
-                    group.cancelAll()  // a rejected key stops the run: no more requests
+            if inFlight == 0 { group.cancelAll() }  // nothing to poll: release the watcher
+            while let finished = try await group.next() {
+                if finished {
+                    inFlight -= 1
+                } else {
+                    watching = false
+                    if mustStop() || (stop?.isStopped ?? false) { group.cancelAll() }
+                }
+                if mustStop() {
+                    group.cancelAll()  // a rejected key or an open breaker: no more requests, no more waits
                     continue
                 }
                 if !pending.isEmpty, mayLaunch() { launch() }
+                if inFlight == 0, watching { group.cancelAll() }  // every poll is done: release the watcher
             }
         }
     }
 
-    private func pollOne(_ id: VideoID, deadline: Date?, writer: SnapshotWriter, tally: SharedTally) async throws {
+    private func pollOne(_ id: VideoID, deadline: Date?, writer: SnapshotWriter, tally: SharedTally, halt: StopSignal) async throws {
         let logger = logger
-        let final = try await client.retrieve(id, deadline: deadline) { attempt in
+        let longestWait = client.policy.maxRetryAfter
+        let sent = try await client.poll(id, deadline: deadline) { attempt in
             let recorded = try await writer.record(attempt)
-            tally.withLock { $0.add(attempt, recorded) }
+            let mustStop = tally.withLock { $0.add(attempt, recorded, longestWait: longestWait) }
             logger.debug("recorded \(attempt.requestID ?? "-") for \(id): HTTP \(attempt.httpStatus.map(String.init) ?? "none"), \(recorded.after.rawValue)")
             if let error = attempt.pollError {
                 logger.debug("\(id) attempt \(attempt.attempt + 1): \(error)")
             }
+            if mustStop { halt.stop() }
         }
-        tally.withLock { $0.finish(final) }
-        if final.video == nil, let error = final.pollError {
-            logger.warning("\(id): \(error)")
+        guard let final = sent else {
+            // The rate budget had no slot before the deadline (or the run stopped): the job waits for the next run.
+            tally.withLock { $0.notReached(byDeadline: deadline != nil) }
+            logger.debug("\(id): not polled (no request slot before the run ended); left for the next run")
+            return
+        }
+        // A 429 that still had retries left was cut short by the run's end: the job waits for the next run.
+        let deferred = final.httpStatus == 429 && final.attempt < client.policy.maxRetries
+            && (final.retryAfter.map { $0 <= longestWait } ?? true)
+        tally.withLock { $0.finish(final, deferred: deferred) }
+        if deferred {
+            logger.notice("\(id): \(final.pollError ?? "HTTP 429"); left for the next run")
+        } else if final.video == nil, let error = final.pollError {
+            logger.notice("\(id): \(error)")
         }
     }
 }
@@ -129,6 +169,8 @@ struct Tally: Sendable {
     var summary = SyncSummary()
     var done = 0
     var total: Int
+    /// Watches the attempts of the run for an outage (created by the first poll round).
+    var breaker: CircuitBreaker?
 
     init(total: Int) { self.total = total }
 
@@ -139,9 +181,20 @@ struct Tally: Sendable {
 
     var progress: SyncProgress { SyncProgress(done: done, total: total, errors: summary.counts.pollErrors) }
 
-    mutating func add(_ attempt: PollAttempt, _ recorded: RecordedPoll) {
+    /// True once the run must start no more requests: a rejected key, or an open breaker.
+    var mustStop: Bool { summary.authFailure != nil || summary.stop != nil }
+
+    /// Counts a recorded attempt; returns true when it makes the run stop at once: a rejected key, an open breaker, or
+    /// a 429 asking to wait longer than `longestWait`.
+    mutating func add(_ attempt: PollAttempt, _ recorded: RecordedPoll, longestWait: Duration) -> Bool {
         counts.attempts += 1
         if attempt.httpStatus != nil { counts.responses += 1 }
+        if attempt.httpStatus == 429 {
+            summary.rateLimited += 1
+            if let wait = attempt.retryAfter, wait > longestWait, summary.stop == nil, summary.authFailure == nil {
+                summary.stop = .rateLimited(wait: wait, lastError: attempt.pollError ?? "HTTP 429")
+            }
+        }
         if recorded.becameTerminal {
             switch recorded.after {
             case .completed: counts.completed += 1
@@ -153,10 +206,28 @@ struct Tally: Sendable {
         if attempt.isAuthFailure, summary.authFailure == nil {
             summary.authFailure = attempt.pollError ?? "HTTP \(attempt.httpStatus ?? 0)"
         }
+        if summary.authFailure == nil, summary.stop == nil, let stop = breaker?.observe(attempt) {
+            summary.stop = stop
+        }
+        return mustStop
     }
 
-    mutating func finish(_ final: PollAttempt) {
+    /// A job whose first request never went (no slot before the deadline, or the run stopped): not polled, not an
+    /// error; the next run polls it. A slot missed by the deadline ends the launching of others too.
+    mutating func notReached(byDeadline: Bool) {
+        counts.jobs -= 1
         done += 1
+        if byDeadline { summary.deadlineReached = true }
+    }
+
+    /// Counts a job's last attempt: a poll error when it got no video, unless it is `deferred` (rate limited when the
+    /// run ended, with retries left).
+    mutating func finish(_ final: PollAttempt, deferred: Bool = false) {
+        done += 1
+        if deferred {
+            summary.deferred += 1
+            return
+        }
         if final.video == nil {
             counts.pollErrors += 1
             if summary.firstError == nil { summary.firstError = final.pollError }

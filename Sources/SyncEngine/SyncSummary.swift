@@ -8,7 +8,7 @@ public struct SyncSummary: Sendable, Equatable {
     public var abandoned = 0
     /// Jobs ended locally as `not_found` (three 404s in a row).
     public var notFound = 0
-    /// Jobs not polled because the run stopped early (deadline or rejected key).
+    /// Jobs not polled because the run stopped early (deadline, rate budget, rejected key, open breaker).
     public var skipped = 0
     /// Tracked jobs still not finished after the run.
     public var stillOpen = 0
@@ -16,6 +16,12 @@ public struct SyncSummary: Sendable, Equatable {
     public var authFailure: String?
     /// The first poll error of the run, to explain a failure.
     public var firstError: String?
+    /// Why the run stopped starting requests early (the API down, a long rate limit); nil when it did not.
+    public var stop: RunStop?
+    /// Answers that were 429 (each one paused every worker of the run for its retry-after).
+    public var rateLimited = 0
+    /// Jobs whose last answer was a 429 with retries left when the run ended: not errors, the next run polls them.
+    public var deferred = 0
     /// True when `--max-duration` stopped the run from launching more requests.
     public var deadlineReached = false
     /// Elapsed wall time in seconds.
@@ -26,9 +32,15 @@ public struct SyncSummary: Sendable, Equatable {
     /// True when requests were made and none got any HTTP response.
     public var unreachable: Bool { counts.attempts > 0 && counts.responses == 0 }
 
-    /// The exit code of SPEC §6 for this run.
+    /// The exit code for this run: 77 rejected key, 69 the API unreachable (no answer at all, or the breaker opened on
+    /// attempts without a response), 1 some polls failed or the provider is failing, 0 otherwise.
     public var exitCode: Int32 {
         if authFailure != nil { return 77 }
+        switch stop {
+        case .unreachable: return 69
+        case .providerFailing, .rateLimited: return 1
+        case nil: break
+        }
         if unreachable { return 69 }
         if counts.pollErrors > 0 { return 1 }
         return 0
@@ -42,7 +54,8 @@ public struct SyncSummary: Sendable, Equatable {
         ]
         if abandoned > 0 { parts.append("\(abandoned) abandoned") }
         if notFound > 0 { parts.append("\(notFound) not found") }
-        if skipped > 0 { parts.append("\(skipped) left for the next run") }
+        if rateLimited > 0 { parts.append("\(rateLimited) rate-limited") }
+        if skipped + deferred > 0 { parts.append("\(skipped + deferred) left for the next run") }
         let elapsed = String(format: "%.1f", elapsedSeconds)
         return parts.joined(separator: ", ") + " (\(counts.attempts) requests in \(elapsed)s)"
     }

@@ -22,7 +22,8 @@ extension Transport {
         }
     }
 
-    /// An HTTP/1.1 keep-alive client that does not follow redirects, with an explicit connect timeout and `maxConnections` per host; the caller shuts it down.
+    /// An HTTP/1.1 keep-alive client that does not follow redirects, with an explicit connect timeout and `maxConnections` per host,
+    /// whose failed connections fail at once; the caller shuts it down.
     public static func makeHTTPClient(maxConnections: Int = 16, connectTimeout: Duration = .seconds(5)) -> HTTPClient {
         HTTPClient(
             eventLoopGroupProvider: .singleton,
@@ -36,6 +37,10 @@ extension Transport {
         configuration.timeout = .init(connect: TimeAmount(connectTimeout))
         configuration.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, maxConnections))
+        // A connection that cannot be made fails the requests waiting for it at once (refused: at once; no answer to
+        // the connect: after `connectTimeout`), instead of the pool retrying quietly until each request's deadline.
+        // Retries are the client's, each one recorded.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.httpVersion = .http1Only
         return configuration
     }

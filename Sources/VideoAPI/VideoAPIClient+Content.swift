@@ -48,18 +48,31 @@ extension VideoAPIClient {
         // What the official SDKs send for this endpoint.
         request.headers = request.headers.map { $0.0.lowercased() == "accept" ? ($0.0, "application/binary") : $0 }
         var attempt = firstAttempt
+        var last: ContentAttempt?
+        var notBefore: Date?
         while true {
+            if let pacer, await !pacer.admit(notBefore, nil) {
+                // Cancelled while waiting for the run's rate budget: nothing more was sent.
+                return last ?? contentAttempt(
+                    id, variant: variant, attempt: attempt, startedAt: clock.now(), fetched: FetchedContent(failure: .interrupted))
+            }
             let startedAt = clock.now()
             let fetched = await fetchContent(request, variant: variant, openWriter: openWriter)
+            pacer?.answered(fetched.status, fetched.headers, clock.now())
             let result = contentAttempt(id, variant: variant, attempt: attempt, startedAt: startedAt, fetched: fetched)
             try await record(result)
+            last = result
             guard let outcome = fetched.outcome, !Task.isCancelled else { return result }
             let decision = policy.decide(attempt: attempt - firstAttempt, outcome: outcome, jitter: random(), now: clock.now())
             guard case .retry(let delay) = decision else { return result }
-            do {
-                try await clock.sleep(delay)
-            } catch {
-                return result  // cancelled while waiting: the last attempt stands
+            if pacer != nil {
+                notBefore = clock.now().addingTimeInterval(delay.secondsValue)
+            } else {
+                do {
+                    try await clock.sleep(delay)
+                } catch {
+                    return result  // cancelled while waiting: the last attempt stands
+                }
             }
             attempt += 1
         }

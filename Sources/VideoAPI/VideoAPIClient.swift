@@ -17,6 +17,8 @@ public struct VideoAPIClient: Sendable {
     public let timeout: Duration
     /// How the key is sent.
     public let authHeader: AuthHeader
+    /// Paces every attempt of polls, list pages and downloads (a run's shared rate budget); nil sends at once.
+    public var pacer: RequestPacer?
     private let apiKey: String
     let random: @Sendable () -> Double
 
@@ -73,22 +75,38 @@ public struct VideoAPIClient: Sendable {
     // MARK: Retrieve
 
     /// GET {base}/videos/{id}, retried per policy; `record` is awaited for every attempt before the next starts; returns the final attempt.
+    /// Throws `CancellationError` when no attempt was sent (see ``poll(_:deadline:record:)``).
     public func retrieve(
         _ id: VideoID, deadline: Date? = nil, record: @Sendable (PollAttempt) async throws -> Void
     ) async throws -> PollAttempt {
+        guard let final = try await poll(id, deadline: deadline, record: record) else { throw CancellationError() }
+        return final
+    }
+
+    /// GET {base}/videos/{id} like ``retrieve(_:deadline:record:)``, but nil when no attempt was sent at all: the pacer
+    /// had no slot before `deadline`, or the task was cancelled while it waited for one.
+    public func poll(
+        _ id: VideoID, deadline: Date? = nil, record: @Sendable (PollAttempt) async throws -> Void
+    ) async throws -> PollAttempt? {
         let request = makeRequest(method: "GET", url: videoURL(id))
-        let (last, attempt) = try await withRetries(request, deadline: deadline) { exchange, attempt in
+        let final = try await withRetries(request, deadline: deadline) { exchange, attempt in
             try await record(pollAttempt(for: id, from: exchange, attempt: attempt))
         }
+        guard let (last, attempt) = final else { return nil }
         return pollAttempt(for: id, from: last, attempt: attempt)
     }
 
     /// GET {base}/videos/{id} with retries, returning the video or throwing `VideoAPIError`.
     public func retrieve(_ id: VideoID, deadline: Date? = nil) async throws(VideoAPIError) -> Video {
         let request = makeRequest(method: "GET", url: videoURL(id))
-        let (last, _) = await withRetries(request, deadline: deadline) { _, _ in }
+        guard let (last, _) = await withRetries(request, deadline: deadline, onAttempt: { _, _ in }) else {
+            throw .transport(Self.notSent)
+        }
         return try value(of: last, decode: Video.decode(from:))
     }
+
+    /// Why a request has no attempt: the pacer let none go.
+    static let notSent = TransportError.other("not sent: the run stopped before a request could go")
 
     // MARK: List, create and remix
 
@@ -100,7 +118,9 @@ public struct VideoAPIClient: Sendable {
         if let after { query.append("after=\(Self.percentEncoded(after, query: true))") }
         if let order { query.append("order=\(Self.percentEncoded(order, query: true))") }
         let url = collectionURL + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
-        let (last, attempt) = await withRetries(makeRequest(method: "GET", url: url), deadline: nil) { _, _ in }
+        guard let (last, attempt) = await withRetries(makeRequest(method: "GET", url: url), deadline: nil, onAttempt: { _, _ in }) else {
+            throw .failed(.transport(Self.notSent))
+        }
         if let response = last.response {
             let text = String(decoding: response.body.prefix(64 * 1024), as: UTF8.self)
             let isHTML = !response.body.isEmpty && BodyText.isHTML(text, contentType: response.header("content-type"))
@@ -288,24 +308,37 @@ public struct VideoAPIClient: Sendable {
         return exchange
     }
 
-    /// Runs `request` until the policy says stop, the next retry would start after `deadline`, or the task is cancelled.
+    /// Runs `request` until the policy says stop, the next retry would start after `deadline`, or the task is cancelled;
+    /// nil when not even the first attempt was sent. With a pacer, every attempt waits for its admission (the retry
+    /// delay is waited there, together with the run's rate budget) and tells it the answer.
     private func withRetries<Failure: Error>(
         _ request: HTTPRequest, deadline: Date?,
         onAttempt: (Exchange, Int) async throws(Failure) -> Void
-    ) async throws(Failure) -> (Exchange, Int) {
+    ) async throws(Failure) -> (Exchange, Int)? {
         var attempt = 0
+        var last: (Exchange, Int)?
+        var notBefore: Date?
         while true {
-            let exchange = await send(request)
-            try await onAttempt(exchange, attempt)
-            let decision = policy.decide(attempt: attempt, outcome: exchange.outcome, jitter: random(), now: clock.now())
-            guard case .retry(let delay) = decision, !Task.isCancelled else { return (exchange, attempt) }
-            if let deadline, clock.now().addingTimeInterval(delay.secondsValue) > deadline {
-                return (exchange, attempt)
+            if let pacer {
+                guard await pacer.admit(notBefore, deadline) else { return last }
             }
-            do {
-                try await clock.sleep(delay)
-            } catch {
-                return (exchange, attempt)  // cancelled while waiting: the last attempt stands
+            let exchange = await send(request)
+            pacer?.answered(exchange.response?.status, exchange.response?.headers ?? [], exchange.finishedAt)
+            try await onAttempt(exchange, attempt)
+            last = (exchange, attempt)
+            let decision = policy.decide(attempt: attempt, outcome: exchange.outcome, jitter: random(), now: clock.now())
+            guard case .retry(let delay) = decision, !Task.isCancelled else { return last }
+            if let deadline, clock.now().addingTimeInterval(delay.secondsValue) > deadline {
+                return last
+            }
+            if pacer != nil {
+                notBefore = clock.now().addingTimeInterval(delay.secondsValue)
+            } else {
+                do {
+                    try await clock.sleep(delay)
+                } catch {
+                    return last  // cancelled while waiting: the last attempt stands
+                }
             }
             attempt += 1
         }

@@ -28,10 +28,11 @@ enum ExitCodes {
             case .unknownJob: return dataError
             case .missing, .notADatabase, .io: return ioError
             }
+        case is JobDatabase.MigrationNeeded: return config
         case let error as ConfigError:
             switch error {
             case .missingAPIKey, .unreadableKeyFile: return noPermission
-            case .badBaseURL, .badAuthHeader: return config
+            case .badBaseURL, .badAuthHeader, .badMaxRPM: return config
             }
         case let error as SyncLockError:
             switch error {
@@ -42,6 +43,7 @@ enum ExitCodes {
             switch error {
             case .rejectedKey: return noPermission
             case .unreachable: return unavailable
+            case .providerFailing, .rateLimited: return partial
             }
         case is InputError, is VideoIDError, is ScenarioError: return dataError
         case let error as DownloadError:

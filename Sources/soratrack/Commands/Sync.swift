@@ -19,11 +19,19 @@ struct Sync: AsyncParsableCommand {
             sends Healthchecks-style heartbeats (URL/start, then URL or URL/<exit code>); neither changes \
             the exit code.
 
+            A bad day is short: a refused connection fails at once; when the API is plainly down (the first round \
+            of requests, or as many in a row, get no answer, or only 5xx from a gateway) the run stops starting \
+            requests, leaves the other jobs for the next run and exits 69 (1 for a failing provider). One request \
+            budget serves the whole run: --max-rpm (or SORATRACK_MAX_RPM), the API's x-ratelimit-* headers, and \
+            a 429 that pauses every worker. A run that fails prints exactly one line on stderr; --verbose adds a \
+            line per job, and every attempt is in the database.
+
             Example (crontab, every 5 minutes):
               */5 * * * * soratrack sync --quiet --api-key-file ~/.config/soratrack/key --max-duration 4m \
                 --download-dir /srv/videos --metrics-file /var/lib/node_exporter/textfile_collector/soratrack.prom
 
-            Exit codes: 0 ok, 1 some polls failed after retries, 69 API unreachable, 73 cannot create the \
+            Exit codes: 0 ok (also when --max-duration left jobs for the next run), 1 some polls failed after \
+            retries, the provider answered only 5xx, or a 429 asked to wait over 120s, 69 API unreachable, 73 cannot create the \
             database or --download-dir, 74 database error, 75 another sync holds the lock, 77 missing or rejected API key, \
             78 newer database schema or bad base URL.
             """)

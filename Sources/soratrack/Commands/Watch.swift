@@ -13,7 +13,8 @@ struct Watch: AsyncParsableCommand {
             unfinished job at once, then each again --interval after its last poll, or sooner or later \
             when the provider sends openai-poll-after-ms or retry-after. Jobs tracked meanwhile by another \
             process are picked up within a second. SIGINT or SIGTERM lets the polls in flight finish and \
-            be recorded, then exits 0.
+            be recorded, then exits 0. The same request budget and circuit breaker as sync apply: when the API \
+            is plainly down the watch ends with one line (exit 69, or 1 for a failing provider).
 
             Example:
               soratrack watch --interval 15s

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SyncEngine
 import VideoAPI
 
 /// Where the API is and how to authenticate; the key itself is never a command-line value.
@@ -19,11 +20,19 @@ struct APIOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Timeout of one request, e.g. 30s.", valueName: "duration"))
     var timeout: HumanDuration = HumanDuration(.seconds(30), text: "30s")
 
+    @Option(name: .long, help: ArgumentHelp("How long to wait for a connection to the API, e.g. 5s (a refused connection fails at once).", valueName: "duration"))
+    var connectTimeout: HumanDuration = HumanDuration(.seconds(5), text: "5s")
+
+    @Option(name: .long, help: ArgumentHelp("At most this many requests per minute for the whole run (else env SORATRACK_MAX_RPM; default none: paced by the API's x-ratelimit-* headers and 429s only).", valueName: "n"))
+    var maxRpm: Int?
+
     static let defaultBaseURL = "https://api.cometapi.com/v1"
 
     func validate() throws {
         guard retries >= 0, retries <= 10 else { throw ValidationError("--retries must be between 0 and 10") }
         guard timeout.duration > .zero else { throw ValidationError("--timeout must be more than 0") }
+        guard connectTimeout.duration > .zero else { throw ValidationError("--connect-timeout must be more than 0") }
+        if let maxRpm, maxRpm < 1 { throw ValidationError("--max-rpm must be at least 1") }
     }
 
     /// The base URL after flags, environment and default, validated.
@@ -46,6 +55,16 @@ struct APIOptions: ParsableArguments {
             throw ConfigError.badAuthHeader(text)
         }
         return header
+    }
+
+    /// The request ceiling per minute from `--max-rpm` or `SORATRACK_MAX_RPM`; nil: none.
+    func resolvedMaxRPM() throws -> Int? {
+        if let maxRpm { return maxRpm }
+        guard let text = ProcessInfo.processInfo.environment["SORATRACK_MAX_RPM"]?.trimmingCharacters(in: .whitespaces),
+            !text.isEmpty
+        else { return nil }
+        guard let value = Int(text), value >= 1 else { throw ConfigError.badMaxRPM(text) }
+        return value
     }
 
     /// The API key from the key file or the environment.
@@ -74,11 +93,14 @@ struct APIOptions: ParsableArguments {
     func withClient<T>(maxConnections: Int, _ body: (VideoAPIClient) async throws -> T) async throws -> T {
         let baseURL = try resolvedBaseURL()
         let authHeader = try resolvedAuthHeader()
+        let maxRPM = try resolvedMaxRPM()
         let key = try resolvedAPIKey()
-        let http = LiveHTTP(maxConnections: maxConnections)
-        let client = VideoAPIClient(
+        let http = LiveHTTP(maxConnections: maxConnections, connectTimeout: min(connectTimeout.duration, timeout.duration))
+        var client = VideoAPIClient(
             baseURL: baseURL, apiKey: key, transport: http.transport,
             policy: RetryPolicy(maxRetries: retries), timeout: timeout.duration, authHeader: authHeader)
+        // One budget for every request of the run: polls, retries, list pages and downloads.
+        client.pacer = RateLimiter(maxRequestsPerMinute: maxRPM).pacer
         do {
             let result = try await body(client)
             await http.shutdown()

@@ -6,6 +6,8 @@ enum ConfigError: Error, CustomStringConvertible {
     case unreadableKeyFile(path: String, reason: String)
     /// The base URL is not an http(s) URL.
     case badBaseURL(String)
+    /// `SORATRACK_MAX_RPM` is not a whole number of at least 1.
+    case badMaxRPM(String)
     /// `--auth-header` or `SORATRACK_AUTH_HEADER` names no known way of sending the key.
     case badAuthHeader(String)
 
@@ -17,6 +19,8 @@ enum ConfigError: Error, CustomStringConvertible {
             return "cannot read the API key from \(path): \(reason)"
         case .badAuthHeader(let text):
             return "unknown auth header \(text.debugDescription): use --auth-header bearer (Authorization: Bearer) or api-key (Azure), or set SORATRACK_AUTH_HEADER"
+        case .badMaxRPM(let text):
+            return "SORATRACK_MAX_RPM is \(text.debugDescription): give a whole number of requests per minute, at least 1, or unset it"
         case .badBaseURL(let reason):
             return "bad base URL: \(reason) (set --base-url or SORATRACK_BASE_URL, e.g. https://api.cometapi.com/v1)"
         }
