@@ -54,15 +54,20 @@ public struct APIErrorInfo: Sendable, Equatable {
     /// <the upstream's JSON body>…","code":"404",…}}`: its `code` is the HTTP status as text, and the upstream's code
     /// (`video_not_found`, `model_not_found`, …) survives only inside the message. When the message holds such a JSON
     /// body with a code or message of its own, that inner error is the one that says what went wrong (and the one the
-    /// no-retry rules read); otherwise the envelope stands as it is.
+    /// no-retry rules read); otherwise the envelope stands, without the status it repeats as its code.
     func unwrappingGatewayMessage() -> APIErrorInfo {
-        guard let message, let marker = message.range(of: "Exception - ") else { return self }
+        guard let message, message.hasPrefix("litellm.") else { return self }
+        // The gateway's `code` is only the HTTP status again: no code of the error's own.
+        let ownCode = code?.allSatisfy(\.isNumber) == true ? nil : code
+        guard let marker = message.range(of: "Exception - ") else {
+            return APIErrorInfo(code: ownCode, message: message, type: type, param: param)
+        }
         let rest = message[marker.upperBound...]
         guard let start = rest.firstIndex(of: "{"), let object = Self.jsonObject(startingAt: start, in: rest),
             let json = try? JSONValue.parse(Data(object.utf8)), let inner = Self.from(json: json)
-        else { return self }
+        else { return APIErrorInfo(code: ownCode, message: message, type: type, param: param) }
         return APIErrorInfo(
-            code: inner.code ?? (code?.allSatisfy(\.isNumber) == true ? nil : code),
+            code: inner.code ?? ownCode,
             message: inner.message ?? message, type: inner.type ?? type, param: inner.param ?? param)
     }
 

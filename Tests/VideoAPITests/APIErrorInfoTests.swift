@@ -148,7 +148,11 @@ struct APIErrorInfoTests {
     @Test("a LiteLLM envelope around a page that is not JSON keeps the gateway's text")
     func liteLLMAroundHTML() {
         let info = parse(#"{"error":{"message":"litellm.InternalServerError: OpenAIException - <html>bad gateway</html>","type":null,"param":null,"code":"502"}}"#)
-        #expect(info?.code == "502")
+        #expect(info?.code == nil, "the gateway's code is only the HTTP status")
         #expect(info?.message?.hasPrefix("litellm.InternalServerError") == true)
+        let own = parse(#"{"error":{"message":"litellm.BadRequestError: LLM Provider NOT provided.","type":null,"param":null,"code":"400"}}"#)
+        #expect(own?.code == nil && own?.summary == "litellm.BadRequestError: LLM Provider NOT provided.")
+        let other = parse(#"{"error":{"message":"Bad thing","code":"400"}}"#)
+        #expect(other?.code == "400", "only a LiteLLM envelope's numeric code is dropped")
     }
 }
