@@ -16,9 +16,12 @@ public struct DemoRun: Sendable {
     public var seed: UInt64
     /// Simulated minutes between two sync passes (the cron interval).
     public var minutesPerPass: Double
+    /// The gateway the simulator answers as.
+    public var flavor: Flavor
 
-    public init(databasePath: String, jobs: Int = 24, seed: UInt64 = 42, minutesPerPass: Double = 1) {
+    public init(databasePath: String, jobs: Int = 24, seed: UInt64 = 42, minutesPerPass: Double = 1, flavor: Flavor = .openai) {
         self.databasePath = databasePath
+        self.flavor = flavor
         self.jobs = jobs
         self.seed = seed
         self.minutesPerPass = minutesPerPass
@@ -39,7 +42,7 @@ public struct DemoRun: Sendable {
     /// Runs the demo; `say` gets one line per pass (plain output), `progress` the live bar.
     public func run(say: @Sendable (String) -> Void, progress: ProgressLine) async throws -> Outcome {
         let simulator = try await VideoSimulator.start(
-            SimulatorConfiguration(seed: seed, speed: 0, apiKey: "sk-demo", failureRate: 0.08))
+            SimulatorConfiguration(seed: seed, speed: 0, apiKey: "sk-demo", failureRate: 0.08, flavor: flavor))
         let http = LiveHTTP(maxConnections: 8, connectTimeout: .seconds(2))
         do {
             let outcome = try await run(on: simulator, http: http, say: say, progress: progress)
@@ -66,7 +69,9 @@ public struct DemoRun: Sendable {
 
         var logger = Logger(label: "soratrack.demo")
         logger.logLevel = .error
-        let client = VideoAPIClient(baseURL: simulator.baseURL, apiKey: "sk-demo", transport: http.transport, timeout: .seconds(5))
+        let client = VideoAPIClient(
+            baseURL: simulator.baseURL, apiKey: "sk-demo", transport: http.transport, timeout: .seconds(5),
+            authHeader: flavor == .azure ? .apiKey : .bearer)
         let engine = SyncEngine(database: database, client: client, logger: logger)
         var passes = 0
         var requests = 0

@@ -200,4 +200,15 @@ struct GatewayFlavorTests {
             #expect((rows.first?[4] as String?)?.contains("check with the provider") == true)
         }
     }
+
+    @Test("the demo runs against every flavour: every job finishes and the reports print", arguments: Flavor.allCases)
+    func demo(flavor: Flavor) async throws {
+        let runner = CommandRunner()
+        defer { runner.remove() }
+        let result = try await runner.run(["demo", "--flavor", flavor.rawValue, "--jobs", "8", "--db", runner.path("demo.sqlite")])
+        #expect(result.status == 0, "\(flavor): \(result.stderr)")
+        #expect(result.stdout.contains("report durations") && result.stdout.contains("8 jobs finished"), "\(flavor)")
+        let jobs = try JobDatabase(path: runner.path("demo.sqlite")).jobs()
+        #expect(jobs.count == 8 && jobs.allSatisfy { $0.phase == .completed || $0.phase == .failed }, "\(flavor)")
+    }
 }

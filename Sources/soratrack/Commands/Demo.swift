@@ -3,6 +3,7 @@ import Demo
 import Foundation
 import JobStore
 import Reports
+import VideoSimulator
 
 /// `soratrack demo`: the whole tool on the built-in simulator, in one command.
 struct DemoCommand: AsyncParsableCommand {
@@ -18,6 +19,7 @@ struct DemoCommand: AsyncParsableCommand {
             Example:
               soratrack demo
               soratrack demo --db demo.sqlite --jobs 50
+              soratrack demo --flavor litellm
 
             Exit codes: 0 ok, 73/74 the database cannot be created or written.
             """)
@@ -31,6 +33,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seed of the simulator (ids and outcomes).")
     var seed: UInt64 = 42
 
+    @Option(name: .long, help: "Answer as this gateway: openai, litellm, openrouter, together, azure or comet.")
+    var flavor: Flavor = .openai
+
     @OptionGroup var log: LogOptions
 
     func validate() throws {
@@ -42,7 +47,7 @@ struct DemoCommand: AsyncParsableCommand {
             let path = db ?? NSTemporaryDirectory() + "soratrack-demo-\(UUID().uuidString.prefix(8))/jobs.sqlite"
             let progress = ProgressLine(enabled: !log.quiet)
             let quiet = log.quiet
-            let outcome = try await DemoRun(databasePath: path, jobs: jobs, seed: seed)
+            let outcome = try await DemoRun(databasePath: path, jobs: jobs, seed: seed, flavor: flavor)
                 .run(say: { line in if !quiet { print(line) } }, progress: progress)
             let database = try JobDatabase(path: path)
             let style = OutputOptions.style(for: OutputSink.standardOutput())
