@@ -47,35 +47,17 @@ extension VideoAPIClient {
         var request = request
         // What the official SDKs send for this endpoint.
         request.headers = request.headers.map { $0.0.lowercased() == "accept" ? ($0.0, "application/binary") : $0 }
-        var attempt = firstAttempt
-        var last: ContentAttempt?
-        var notBefore: Date?
-        while true {
-            if let pacer, await !pacer.admit(notBefore, nil) {
-                // Cancelled while waiting for the run's rate budget: nothing more was sent.
-                return last ?? contentAttempt(
-                    id, variant: variant, attempt: attempt, startedAt: clock.now(), fetched: FetchedContent(failure: .interrupted))
-            }
+        let final = try await retrying(deadline: nil, firstAttempt: firstAttempt) { attempt in
             let startedAt = clock.now()
             let fetched = await fetchContent(request, variant: variant, openWriter: openWriter)
-            pacer?.answered(fetched.status, fetched.headers, clock.now())
             let result = contentAttempt(id, variant: variant, attempt: attempt, startedAt: startedAt, fetched: fetched)
+            return (result, fetched.outcome, fetched.status, fetched.headers, result.finishedAt)
+        } onAttempt: { result, _ in
             try await record(result)
-            last = result
-            guard let outcome = fetched.outcome, !Task.isCancelled else { return result }
-            let decision = policy.decide(attempt: attempt - firstAttempt, outcome: outcome, jitter: random(), now: clock.now())
-            guard case .retry(let delay) = decision else { return result }
-            if pacer != nil {
-                notBefore = clock.now().addingTimeInterval(delay.secondsValue)
-            } else {
-                do {
-                    try await clock.sleep(delay)
-                } catch {
-                    return result  // cancelled while waiting: the last attempt stands
-                }
-            }
-            attempt += 1
         }
+        // Nil: cancelled while waiting for the run's rate budget, so nothing was sent.
+        return final?.0 ?? contentAttempt(
+            id, variant: variant, attempt: firstAttempt, startedAt: clock.now(), fetched: FetchedContent(failure: .interrupted))
     }
 
     /// Whether `url` has the base URL's scheme, host and port (default ports filled in), so the key may go there.

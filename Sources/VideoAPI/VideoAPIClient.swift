@@ -201,7 +201,8 @@ public struct VideoAPIClient: Sendable {
             return result
         }
         do {
-            let video = try Video.decode(from: response.body)
+            // Decoded from the redacted bytes: a key the server reflected must not reach a parsed field either.
+            let video = try Video.decode(from: result.body ?? response.body)
             let id = try VideoID(validating: video.id)
             result.created = pollAttempt(for: id, from: exchange, attempt: 0)
         } catch let error as VideoAPIError {
@@ -315,18 +316,36 @@ public struct VideoAPIClient: Sendable {
         _ request: HTTPRequest, deadline: Date?,
         onAttempt: (Exchange, Int) async throws(Failure) -> Void
     ) async throws(Failure) -> (Exchange, Int)? {
-        var attempt = 0
-        var last: (Exchange, Int)?
+        try await retrying(deadline: deadline, firstAttempt: 0) { _ in
+            let exchange = await send(request)
+            return (exchange, exchange.outcome, exchange.response?.status, exchange.response?.headers ?? [], exchange.finishedAt)
+        } onAttempt: { exchange, attempt throws(Failure) in
+            try await onAttempt(exchange, attempt)
+        }
+    }
+
+    /// The one retry loop of every request: `perform` makes attempt `n` (numbered from `firstAttempt`) and tells what
+    /// the policy and the pacer read from it (a nil outcome: never retried); `onAttempt` is awaited before the next
+    /// starts. Stops when the policy says so, when the next retry would start after `deadline`, or when the task is
+    /// cancelled; returns the last attempt, nil when not even the first was sent.
+    func retrying<Value, Failure: Error>(
+        deadline: Date?, firstAttempt: Int,
+        perform: (Int) async -> (Value, AttemptOutcome?, status: Int?, headers: [(String, String)], finishedAt: Date),
+        onAttempt: (Value, Int) async throws(Failure) -> Void
+    ) async throws(Failure) -> (Value, Int)? {
+        var attempt = firstAttempt
+        var last: (Value, Int)?
         var notBefore: Date?
         while true {
             if let pacer {
                 guard await pacer.admit(notBefore, deadline) else { return last }
             }
-            let exchange = await send(request)
-            pacer?.answered(exchange.response?.status, exchange.response?.headers ?? [], exchange.finishedAt)
-            try await onAttempt(exchange, attempt)
-            last = (exchange, attempt)
-            let decision = policy.decide(attempt: attempt, outcome: exchange.outcome, jitter: random(), now: clock.now())
+            let (value, outcome, status, headers, finishedAt) = await perform(attempt)
+            pacer?.answered(status, headers, finishedAt)
+            try await onAttempt(value, attempt)
+            last = (value, attempt)
+            guard let outcome, !Task.isCancelled else { return last }
+            let decision = policy.decide(attempt: attempt - firstAttempt, outcome: outcome, jitter: random(), now: clock.now())
             guard case .retry(let delay) = decision, !Task.isCancelled else { return last }
             if let deadline, clock.now().addingTimeInterval(delay.secondsValue) > deadline {
                 return last
@@ -362,7 +381,8 @@ public struct VideoAPIClient: Sendable {
         result.retryAfter = RetryPolicy.retryAfter(headers: response.headers, now: exchange.finishedAt)
         if (200..<300).contains(response.status) {
             do {
-                result.video = try Video.decode(from: response.body)
+                // Decoded from the redacted bytes: a key the server reflected must not reach a parsed field either.
+                result.video = try Video.decode(from: result.body ?? response.body)
             } catch {
                 result.pollError = redacted(error.description)
             }
@@ -381,7 +401,7 @@ public struct VideoAPIClient: Sendable {
             throw .http(status: response.status, error: exchange.apiError, requestID: response.requestID)
         }
         do {
-            return try decode(response.body)
+            return try decode(redacted(body: response.body))
         } catch {
             throw .malformedBody(redacted(error.reason))
         }

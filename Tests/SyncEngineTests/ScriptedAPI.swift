@@ -8,7 +8,13 @@ final class ScriptedAPI: Sendable {
     enum Answer: Sendable {
         case json(Int, String, headers: [(String, String)] = [])
         case unreachable
+        /// The transport fails with this error (its text may hold ``echoedKey``).
+        case failure(TransportError)
     }
+
+    /// In an answer's body, header values or failure text: replaced by the bearer key the request carried,
+    /// as a server or proxy that reflects the key would.
+    static let echoedKey = "{{bearer key}}"
 
     private struct State {
         var scripts: [String: [Answer]] = [:]
@@ -70,13 +76,21 @@ final class ScriptedAPI: Sendable {
             }
             await Task.yield()
             self.state.withLock { $0.inFlight -= 1 }
+            let authorization = request.headers.first { $0.0.lowercased() == "authorization" }?.1 ?? ""
+            let key = authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst("Bearer ".count)) : authorization
+            let echo = { (text: String) in text.replacingOccurrences(of: ScriptedAPI.echoedKey, with: key) }
             switch answer {
             case .unreachable:
                 throw TransportError.connectionRefused(host: "127.0.0.1", port: 9)
+            case .failure(.other(let text)):
+                throw TransportError.other(echo(text))
+            case .failure(let error):
+                throw error
             case .json(let status, let body, let headers):
                 return HTTPResponse(
-                    status: status, headers: [("content-type", "application/json"), ("x-request-id", requestID)] + headers,
-                    body: Data(body.utf8))
+                    status: status,
+                    headers: [("content-type", "application/json"), ("x-request-id", requestID)] + headers.map { ($0.0, echo($0.1)) },
+                    body: Data(echo(body).utf8))
             }
         }
     }

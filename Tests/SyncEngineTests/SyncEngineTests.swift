@@ -134,12 +134,29 @@ struct SyncEngineTests {
         #expect(api.requests.count == 3)  // a 404 is not retried
     }
 
-    @Test("the API key never reaches the database")
+    @Test("the API key never reaches the database, even when a response reflects it back")
     func keyNotStored() async throws {
         defer { cleanUp() }
-        let api = ScriptedAPI { _ in .json(500, "<html><title>500 Internal</title></html>") }
-        let db = try database(tracking: ["video_1"])
+        let key = ScriptedAPI.echoedKey
+        // Each job is answered on another path by which a reflected key could reach a row.
+        let answers: [String: ScriptedAPI.Answer] = [
+            "video_html": .json(500, "<html><title>500 Internal</title><p>bearer \(key)</p></html>"),
+            "video_error": .json(401, #"{"error":{"message":"Incorrect API key provided: \#(key)","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}"#),
+            "video_failed": .json(200, #"{"id":"video_failed","object":"video","model":"sora-2","status":"failed","progress":0,"created_at":1773296991,"completed_at":null,"expires_at":null,"size":"1280x720","seconds":"4","error":{"code":"internal_error","message":"upstream refused \#(key)"}}"#),
+            "video_unreadable": .json(200, #"{"id":"video_unreadable","object":"video","status":"\#(key)"}"#),
+            "video_redirect": .json(302, "", headers: [("location", "https://login.example.test/?token=\(key)")]),
+            "video_transport": .failure(.other("proxy refused the bearer \(key)")),
+        ]
+        let api = ScriptedAPI { id in answers[id] ?? .json(404, "{}") }
+        let ids = answers.keys.sorted()
+        let db = try database(tracking: ids)
         _ = try await SyncEngine(database: db, client: api.client(), clock: api.clock).sync(SyncOptions())
+        #expect(Set(api.requests.map { String($0.split(separator: "/").last ?? "") }) == Set(ids), "every path was tried")
+        for id in ids {
+            let snapshots = try db.snapshots(of: VideoID(validating: id))
+            let texts = snapshots.flatMap { [$0.body.map { String(decoding: $0, as: UTF8.self) }, $0.errorMessage, $0.pollError] }
+            #expect(texts.contains { $0?.contains("[redacted]") == true }, "\(id): the reflected key was not recorded redacted: \(texts)")
+        }
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path)) + ((try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) ?? Data())
         #expect(bytes.range(of: Data("sk-test-secret".utf8)) == nil)
     }
