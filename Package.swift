@@ -56,7 +56,8 @@ let package = Package(
 
         // Runs the built executable as a process; shared by the test targets that need one.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "JobStore", "VideoAPI", "TestSupport"]),
+        // The targets whose tests run the `soratrack` executable depend on it, so building them builds what they run.
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "JobStore", "VideoAPI", "TestSupport", "soratrack"]),
         .testTarget(name: "VideoAPITests", dependencies: [
             "VideoAPI",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -65,7 +66,7 @@ let package = Package(
         .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "VideoAPI"]),
         .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "JobStore", "VideoAPI"]),
         .testTarget(name: "VideoSimulatorTests", dependencies: ["VideoSimulator", "VideoAPI"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["VideoSimulator", "JobStore", "VideoAPI", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["VideoSimulator", "JobStore", "VideoAPI", "TestSupport", "soratrack"]),
     ],
     swiftLanguageModes: [.v6]
 )

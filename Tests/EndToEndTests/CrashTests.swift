@@ -5,7 +5,7 @@ import Testing
 import VideoAPI
 import VideoSimulator
 
-/// `kill -9` of a real `soratrack sync` at random moments, against a slow simulator over real sockets (SPEC §7).
+/// `kill -9` of a real `soratrack sync` at random moments, against a slow simulator over real sockets (docs/operations.md, "…the process is killed").
 @Suite("crash safety end to end", .serialized)
 struct CrashTests {
     static let key = "sk-crash-\(UUID().uuidString)"
@@ -31,6 +31,10 @@ struct CrashTests {
         let track = try await runner.run(["track", "--no-poll", "--from", runner.path("ids.txt")] + flags)
         #expect(track.status == 0, "\(track.stderr)")
 
+        // Kill delays come from a seeded generator; the seed is printed and named in every failure, so a failing run
+        // can be replayed with SORATRACK_TEST_SEED.
+        var random = SeededGenerator.fromEnvironment(defaultSeed: 0x5eed_c4a5, for: "crash test")
+        let seed = random.seed
         var kills = 0
         var rounds = 0
         var unrecorded: Set<String> = []  // request ids legitimately lost with a killed process
@@ -43,7 +47,7 @@ struct CrashTests {
             simulator.advance(by: 25)
             // The run lasts about open/workers round trips of 40–80 ms after a start-up of a few hundred ms.
             let expected = 0.25 + Double(open) / Double(Self.workers) * 0.06
-            let delay = Double.random(in: 0.05..<expected)
+            let delay = Double.random(in: 0.05..<expected, using: &random)
             let start = ContinuousClock.now
             let sync = try runner.start(["sync", "--verbose", "--concurrency", String(Self.workers)] + flags)
             try await Task.sleep(for: .seconds(delay))
@@ -55,11 +59,11 @@ struct CrashTests {
                 kills += 1
                 #expect(result.status == SIGKILL)
             } else {
-                #expect(result.status == 0, "round \(rounds) ended before the kill: \(result.stderr)")
+                #expect(result.status == 0, "round \(rounds) (seed \(seed)) ended before the kill: \(result.stderr)")
             }
             try await waitForSettledSimulator(simulator)
 
-            let context = "round \(rounds) (kill after \(String(format: "%.2f", delay)) s)"
+            let context = "round \(rounds) (seed \(seed), kill after \(String(format: "%.2f", delay)) s)"
             // Checked on a copy: the next sync must recover the log the killed one left, by itself.
             let walSize = (try? FileManager.default.attributesOfItem(atPath: runner.path("jobs.sqlite-wal"))[.size] as? Int) ?? 0
             if killed && walSize > 0 { logsLeftBehind += 1 }
@@ -80,7 +84,7 @@ struct CrashTests {
             let sent = Set(requests.filter(\.isComplete).map(\.requestID))
             #expect(Set(ledger.requestIDs.keys).isSubset(of: sent), "\(context): the database holds request ids the simulator never sent")
         }
-        #expect(kills >= Self.kills, "only \(kills) of \(rounds) runs were killed while running")
+        #expect(kills >= Self.kills, "only \(kills) of \(rounds) runs were killed while running (seed \(seed))")
         #expect(loggedLines > 0, "no run logged a recorded attempt")
 
         // A normal sync once every job has ended on the simulator.
@@ -94,7 +98,7 @@ struct CrashTests {
         ledger.expectConsistent("after the final sync")
         let sent = simulator.requests().filter { $0.isComplete && $0.method == "GET" && $0.videoID != nil }.map(\.requestID)
         let lost = Set(sent).subtracting(ledger.requestIDs.keys)
-        #expect(lost.isSubset(of: unrecorded), "responses missing that were not in flight at a kill: \(lost.subtracting(unrecorded))")
+        #expect(lost.isSubset(of: unrecorded), "seed \(seed): responses missing that were not in flight at a kill: \(lost.subtracting(unrecorded))")
         #expect(ledger.requestIDs.count == sent.count - lost.count)
 
         let db = try JobDatabase(path: runner.path("jobs.sqlite"))
@@ -109,7 +113,7 @@ struct CrashTests {
             #expect(job.errorCode == truth.errorCode, "\(id)")
         }
         print("""
-            crash test: \(kills) kills in \(rounds) runs, \(logsLeftBehind) left a write-ahead log to recover; \(loggedLines) attempts \
+            crash test (seed \(seed)): \(kills) kills in \(rounds) runs, \(logsLeftBehind) left a write-ahead log to recover; \(loggedLines) attempts \
             logged as recorded; \(unrecorded.count) in flight at a kill, \(sentBeforeKillButMissing) of them fully sent before it
             """)
         await simulator.stop()

@@ -84,11 +84,22 @@ struct EndToEndTests {
         #expect(try await runner.run(["track", "--no-poll"] + ids + common(runner, simulator)).status == 0)
         let first = try runner.start(["sync", "--concurrency", "1"] + common(runner, simulator))
         try await waitUntil("the first sync to start polling") { !simulator.responses().isEmpty }
-        let started = Date()
-        let second = try await runner.run(["sync"] + common(runner, simulator))
-        #expect(second.status == 75)
-        #expect(second.stderr.contains("another soratrack sync"))
-        #expect(Date().timeIntervalSince(started) < 2.0)
+        // The first sync is frozen while the second runs: it cannot let go of the lock, so a second sync that
+        // waited for the lock would never end, and one that ends must have given up at once.
+        kill(first.process.processIdentifier, SIGSTOP)
+        let second = try runner.start(["sync"] + common(runner, simulator))
+        var secondEnded = false
+        do {
+            try await waitUntil("the second sync to end while the first is frozen", seconds: 60) { !second.process.isRunning }
+            secondEnded = true
+        } catch {
+            kill(second.process.processIdentifier, SIGKILL)
+        }
+        kill(first.process.processIdentifier, SIGCONT)
+        let secondResult = try await second.wait()
+        #expect(secondEnded, "the second sync waited for the lock")
+        #expect(secondResult.status == 75)
+        #expect(secondResult.stderr.contains("another soratrack sync"))
         #expect(try await first.wait().status == 0)
         await simulator.stop()
     }

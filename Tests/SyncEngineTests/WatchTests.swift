@@ -81,18 +81,38 @@ struct WatchTests {
         #expect(summary.counts.completed == 2)
     }
 
-    @Test("a stop while idle returns at once, even in forever mode")
+    @Test("a stop while idle returns at once, even in forever mode", .timeLimit(.minutes(5)))
     func stopWhileIdle() async throws {
         defer { cleanUp() }
         let db = try database(tracking: [])
         let stop = StopSignal()
-        let realClock = APIClock(now: { Date() }, sleep: { try await Task.sleep(for: $0) })
-        let engine = SyncEngine(database: db, client: ScriptedAPI().client(), clock: realClock)
-        let watching = Task { try await engine.watch(SyncOptions(command: "watch"), interval: .seconds(60), forever: true, stop: stop, rescanEvery: .seconds(60)) }
+        // The idle wait is an hour-long sleep that only cancellation ends: the watch can only return while it
+        // is still pending, woken by the stop, and never because the wait ran out.
+        let (sleeping, sleepStarted) = AsyncStream<Duration>.makeStream()
+        let endings = Mutex<[String]>([])
+        let idleClock = APIClock(now: { Date(timeIntervalSince1970: 1_773_300_000) }, sleep: { duration in
+            sleepStarted.yield(duration)
+            do {
+                try await Task.sleep(for: .seconds(3600))
+                endings.withLock { $0.append("ran out") }
+            } catch {
+                endings.withLock { $0.append("cancelled") }
+                throw error
+            }
+        })
+        let engine = SyncEngine(database: db, client: ScriptedAPI().client(), clock: idleClock)
+        let watching = Task {
+            try await engine.watch(SyncOptions(command: "watch"), interval: .seconds(60), forever: true, stop: stop, rescanEvery: .seconds(60))
+        }
+        var idle = sleeping.makeAsyncIterator()
+        let firstWait = await idle.next()
+        #expect(firstWait == .seconds(60), "the watch went idle until its next rescan")
+        #expect(endings.withLock { $0 }.isEmpty, "the idle wait is pending when the stop comes")
         stop.stop()
-        let started = Date()
         let summary = try await watching.value
-        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(endings.withLock { $0 } == ["cancelled"], "the stop woke the idle wait")
+        sleepStarted.finish()
+        #expect(await idle.next() == nil, "no further wait after the stop")
         #expect(summary.counts.jobs == 0)
     }
 }

@@ -40,6 +40,34 @@ public struct CommandRunner: Sendable {
         return candidate
     }
 
+    /// Why the executable must not be run: it is older than an object file it is linked from, so it would test an
+    /// old build (a test target built without relinking it). Nil when it is current, or given by `SORATRACK_BIN`.
+    public static let staleness: String? = {
+        if ProcessInfo.processInfo.environment["SORATRACK_BIN"] != nil { return nil }
+        let binary = executable
+        let files = FileManager.default
+        guard let built = (try? files.attributesOfItem(atPath: binary.path))?[.modificationDate] as? Date else {
+            return "no executable at \(binary.path): run swift build --build-tests"
+        }
+        let products = binary.deletingLastPathComponent()
+        let modules = ["soratrack", "VideoAPI", "JobStore", "SyncEngine", "Reports", "VideoSimulator", "Demo", "Migrations"]
+        for module in modules {
+            let folder = products.appendingPathComponent(module + ".build")
+            for name in (try? files.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasSuffix(".o") {
+                let path = folder.appendingPathComponent(name).path
+                if let date = (try? files.attributesOfItem(atPath: path))?[.modificationDate] as? Date, date > built {
+                    return "\(binary.path) is older than \(module).build/\(name): run swift build --build-tests"
+                }
+            }
+        }
+        return nil
+    }()
+
+    /// The executable is older than what it is built from.
+    public struct StaleExecutable: Error, CustomStringConvertible {
+        public var description: String
+    }
+
     /// Starts `soratrack ARGS` and returns the running process with its output files.
     ///
     /// With a `launcher` (such as `setpriv …` or `bash -c 'ulimit …; exec "$0" "$@"'`) the process is the
@@ -47,6 +75,7 @@ public struct CommandRunner: Sendable {
     public func start(
         _ arguments: [String], stdin: String? = nil, through launcher: [String] = [], environment extra: [String: String] = [:]
     ) throws -> RunningCommand {
+        if let staleness = Self.staleness { throw StaleExecutable(description: staleness) }
         let process = Process()
         let words = launcher + [Self.executable.path] + arguments
         process.executableURL = URL(fileURLWithPath: words[0])

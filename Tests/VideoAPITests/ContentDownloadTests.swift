@@ -303,9 +303,11 @@ struct ContentDownloadTests {
         #expect(final.apiError?.message?.contains(Self.key) == false)
     }
 
-    @Test("a body that stalls longer than the timeout fails the attempt, and nothing is kept")
+    @Test("a body that stalls longer than the timeout fails the attempt, and nothing is kept", .timeLimit(.minutes(5)))
     func stalledBody() async throws {
         let writers = WriterLog()
+        // How the stalled read ended: "cancelled" while still waiting, or "ran out" after its full hour.
+        let (readEnded, readEnding) = AsyncStream<String>.makeStream()
         let script = Transport(
             send: { _ in throw TransportError.other("not scripted") },
             stream: { _ in
@@ -318,7 +320,13 @@ struct ContentDownloadTests {
                                 sent = true
                                 return Data(ContentDownloadTests.mp4.prefix(100))
                             }
-                            try await Task.sleep(for: .seconds(60))  // cancelled by the stall watch
+                            do {
+                                try await Task.sleep(for: .seconds(3600))
+                                readEnding.yield("ran out")
+                            } catch {
+                                readEnding.yield("cancelled")
+                                throw error
+                            }
                             return nil
                         }
                     })
@@ -326,9 +334,9 @@ struct ContentDownloadTests {
         let client = VideoAPIClient(
             baseURL: URL(string: "https://api.example.test/v1")!, apiKey: Self.key, transport: script,
             clock: TestClock().clock, policy: RetryPolicy(maxRetries: 0), timeout: .milliseconds(300), random: { 0 })
-        let started = ContinuousClock.now
         let final = try await client.downloadContent(Self.id, variant: .video, openWriter: writers.open) { _ in }
-        #expect(started.duration(to: .now) < .seconds(10))
+        var ending = readEnded.makeAsyncIterator()
+        #expect(await ending.next() == "cancelled", "the attempt failed while the stalled read was still pending")
         #expect(!final.ok && final.error == "transport: no data for 0.3 s (after 100 bytes; nothing was kept)")
         #expect(writers.entries.value.allSatisfy { $0.discarded && !$0.committed })
     }

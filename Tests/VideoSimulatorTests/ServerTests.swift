@@ -37,16 +37,15 @@ struct ServerTests {
         #expect(other.first != first.first, "another seed gives other ids")
     }
 
-    @Test("stop returns promptly and the port stops accepting connections")
+    @Test("stop returns promptly and the port stops accepting connections", .timeLimit(.minutes(1)))
     func stopIsPrompt() async throws {
         let simulator = try await VideoSimulator.start(.testing())
         let client = TestClient(simulator)
         #expect(try await client.get("/v1/videos").status == 200, "a kept-alive connection is open")
-        let started = ContinuousClock.now
+        // Promptly: it closes the kept-alive connection instead of waiting for it to go idle. The simulator has no
+        // idle timeout and the client keeps the connection open, so a stop that waited on it would never return
+        // (the time limit above only turns such a hang into a failure).
         await simulator.stop()
-        // Promptly: it closes the kept-alive connection instead of waiting for it to go idle. The bound is loose on
-        // purpose (shared, loaded machines); a stop that waited on the connection would hang far longer.
-        #expect(ContinuousClock.now - started < .seconds(10))
         await #expect(throws: (any Error).self) { _ = try await client.get("/v1/videos") }
     }
 
