@@ -6,18 +6,8 @@ import VideoAPI
 
 /// The circuit breaker on a scripted API and a virtual clock: when the run stops, what it records, what it leaves alone.
 @Suite("Sync engine outages")
-struct OutageTests {
+struct OutageTests: TemporaryDatabaseSuite {
     let path = NSTemporaryDirectory() + "soratrack-outage-\(UUID().uuidString).sqlite"
-
-    func database(tracking ids: [String]) throws -> JobDatabase {
-        let db = try JobDatabase(path: path)
-        _ = try db.track(ids.map { try VideoID(validating: $0) }, label: nil, at: Date(timeIntervalSince1970: 1_773_300_000))
-        return db
-    }
-
-    func cleanUp() {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-    }
 
     static let ids = (1...50).map { "video_\($0)" }
 

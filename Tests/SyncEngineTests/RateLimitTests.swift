@@ -12,18 +12,8 @@ import VideoAPI
 /// stamped later than it was let go. Spacing is therefore checked with one request in flight, and waits that several
 /// workers share only as lower bounds.
 @Suite("Sync engine rate limits")
-struct RateLimitTests {
+struct RateLimitTests: TemporaryDatabaseSuite {
     let path = NSTemporaryDirectory() + "soratrack-ratelimit-\(UUID().uuidString).sqlite"
-
-    func database(tracking ids: [String]) throws -> JobDatabase {
-        let db = try JobDatabase(path: path)
-        _ = try db.track(ids.map { try VideoID(validating: $0) }, label: nil, at: Date(timeIntervalSince1970: 1_773_300_000))
-        return db
-    }
-
-    func cleanUp() {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-    }
 
     /// When each request went out: the video id and the virtual time.
     final class SentLog: Sendable {

@@ -5,18 +5,8 @@ import Testing
 import VideoAPI
 
 @Suite("Sync engine")
-struct SyncEngineTests {
+struct SyncEngineTests: TemporaryDatabaseSuite {
     let path = NSTemporaryDirectory() + "soratrack-sync-\(UUID().uuidString).sqlite"
-
-    func database(tracking ids: [String]) throws -> JobDatabase {
-        let db = try JobDatabase(path: path)
-        _ = try db.track(ids.map { try VideoID(validating: $0) }, label: nil, at: Date(timeIntervalSince1970: 1_773_300_000))
-        return db
-    }
-
-    func cleanUp() {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-    }
 
     @Test("a 429 with retry-after-ms is retried after that wait, and both responses are recorded")
     func retriesAfterRateLimit() async throws {
