@@ -21,14 +21,17 @@ let package = Package(
                 path: "Plugins/EmbedMigrations"),
         .target(name: "Migrations", path: "Migrations", plugins: ["EmbedMigrations"]),
 
+        // The domain: ids, phases, videos, poll/download/create attempts, error info; no dependencies.
+        .target(name: "VideoModel"),
         .target(name: "VideoAPI", dependencies: [
+            "VideoModel",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "JobStore", dependencies: [
-            "VideoAPI", "Migrations",
+            "VideoModel", "Migrations",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
@@ -36,7 +39,7 @@ let package = Package(
             "VideoAPI", "JobStore",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "Reports", dependencies: ["JobStore", "VideoAPI"]),
+        .target(name: "Reports", dependencies: ["JobStore", "VideoModel"]),
         .target(name: "VideoSimulator", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -52,7 +55,7 @@ let package = Package(
         ]),
 
         // Fills a database with a large synthetic history for benchmarks (not installed).
-        .executableTarget(name: "soratrack-seed", dependencies: ["JobStore", "VideoAPI"], path: "bench/Seed"),
+        .executableTarget(name: "soratrack-seed", dependencies: ["JobStore", "VideoModel"], path: "bench/Seed"),
 
         // Runs the built executable as a process; shared by the test targets that need one.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -63,8 +66,8 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "VideoAPI"]),
-        .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "JobStore", "VideoAPI"]),
+        .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "VideoModel"]),
+        .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "JobStore", "VideoModel"]),
         .testTarget(name: "VideoSimulatorTests", dependencies: ["VideoSimulator", "VideoAPI"]),
         .testTarget(name: "EndToEndTests", dependencies: ["VideoSimulator", "JobStore", "VideoAPI", "TestSupport", "soratrack"]),
     ],

@@ -1,4 +1,4 @@
-import VideoAPI
+import VideoModel
 
 /// What a create or remix asked for, as stored beside its outcome in `create_attempt`.
 public struct CreateRequest: Sendable, Equatable {
@@ -18,15 +18,17 @@ public struct CreateRequest: Sendable, Equatable {
     /// The video a remix started from.
     public var sourceVideoID: VideoID?
 
-    /// The request of a create from its form.
-    public init(create form: VideoCreateForm) {
+    /// The request of a create: what was asked for, and the file name and size of an input reference.
+    public init(
+        prompt: String, model: String?, seconds: String?, size: String?, inputReference: String?, inputBytes: Int?
+    ) {
         kind = .create
-        prompt = form.prompt
-        model = form.model
-        seconds = form.seconds
-        size = form.size
-        inputReference = form.inputReference?.filename
-        inputBytes = form.inputReference?.byteCount
+        self.prompt = prompt
+        self.model = model
+        self.seconds = seconds
+        self.size = size
+        self.inputReference = inputReference
+        self.inputBytes = inputBytes
     }
 
     /// The request of a remix of `source`.

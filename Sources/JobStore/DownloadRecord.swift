@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import VideoAPI
+import VideoModel
 
 /// One recorded download attempt (a row of `download`).
 public struct DownloadRecord: Sendable, Equatable {

@@ -1,5 +1,5 @@
 import Foundation
-import VideoAPI
+import VideoModel
 
 /// A job as a download sees it: whether it can be fetched, and what earlier downloads of the variant left.
 public struct DownloadTarget: Sendable, Equatable {

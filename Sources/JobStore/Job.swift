@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import VideoAPI
+import VideoModel
 
 /// The latest known state of one tracked video (a row of `job`).
 public struct Job: Sendable, Equatable {

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import VideoAPI
+import VideoModel
 
 extension JobDatabase {
     /// Writes the ledger row of a create or remix about to be sent, before it is sent: outcome `unknown` until

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import VideoAPI
+import VideoModel
 
 extension JobDatabase {
     /// A job that never sent `expires_at` is offered to `sync --download-dir` for this long after it completed.

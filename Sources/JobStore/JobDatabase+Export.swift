@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import VideoAPI
+import VideoModel
 
 extension JobDatabase {
     /// Streams every job created in `window`, oldest first (unknown creation time first), in one read transaction.

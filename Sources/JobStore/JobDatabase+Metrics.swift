@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import VideoAPI
+import VideoModel
 
 extension JobDatabase {
     /// Completed jobs expiring this long after now count as expiring soon (seconds).

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import VideoAPI
+import VideoModel
 
 extension JobDatabase {
     /// The latest state of each job matching `filter`, newest first.

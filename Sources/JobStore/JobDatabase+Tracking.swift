@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import VideoAPI
+import VideoModel
 
 extension JobDatabase {
     /// Starts tracking `ids` (one transaction); known ids are revived when they had ended locally.

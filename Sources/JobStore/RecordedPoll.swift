@@ -1,4 +1,4 @@
-import VideoAPI
+import VideoModel
 
 /// How one recorded attempt changed its job.
 public struct RecordedPoll: Sendable, Equatable {

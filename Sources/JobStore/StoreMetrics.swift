@@ -1,4 +1,4 @@
-import VideoAPI
+import VideoModel
 
 /// The numbers `soratrack metrics` exposes, read from the database in one transaction.
 public struct StoreMetrics: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import VideoAPI
+import VideoModel
 
 /// What `track` did with each id of a batch.
 public struct TrackResult: Sendable, Equatable {

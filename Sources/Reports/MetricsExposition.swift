@@ -1,6 +1,6 @@
 import Foundation
 import JobStore
-import VideoAPI
+import VideoModel
 
 /// The database's health as Prometheus text exposition format 0.0.4, for node_exporter's textfile collector.
 ///

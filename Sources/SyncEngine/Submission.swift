@@ -26,7 +26,9 @@ public struct Submission: Sendable {
         _ form: VideoCreateForm, label: String?, boundary: String = MultipartBody.randomBoundary(),
         created: (VideoID) -> Void = { _ in }
     ) async throws -> SubmissionResult {
-        try await recorded(command: "submit", request: CreateRequest(create: form), label: label, created: created) {
+        try await recorded(command: "submit", request: CreateRequest(
+                prompt: form.prompt, model: form.model, seconds: form.seconds, size: form.size,
+                inputReference: form.inputReference?.filename, inputBytes: form.inputReference?.byteCount), label: label, created: created) {
             try await client.create(form, boundary: boundary)
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import VideoModel
 
 /// Time as a value so tests pin it: `now` and `sleep`.
 public struct APIClock: Sendable {

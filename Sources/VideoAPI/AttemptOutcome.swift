@@ -1,3 +1,4 @@
+import VideoModel
 /// How one attempt of a request ended, as the retry policy sees it.
 public enum AttemptOutcome: Sendable {
     /// A response arrived: its status, headers and parsed error body (for non-2xx).

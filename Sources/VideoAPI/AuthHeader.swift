@@ -1,3 +1,4 @@
+import VideoModel
 /// How the API key travels: OpenAI's `Authorization: Bearer KEY`, or Azure's `api-key: KEY`.
 public enum AuthHeader: String, Sendable, CaseIterable {
     /// `Authorization: Bearer KEY` (OpenAI, the LiteLLM proxy, OpenRouter, Together, CometAPI).

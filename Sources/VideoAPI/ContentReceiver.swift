@@ -1,4 +1,5 @@
 import Foundation
+import VideoModel
 
 /// Reads one streamed response: the content into a writer while hashing it, anything else into memory (capped).
 struct ContentReceiver: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import VideoModel
 
 /// Where the bytes of one download attempt go as they arrive.
 ///

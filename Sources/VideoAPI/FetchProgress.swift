@@ -1,4 +1,5 @@
 import Foundation
+import VideoModel
 import Synchronization
 
 /// When the body last moved, and the head once it arrived: what the stall watch reads.

@@ -1,4 +1,5 @@
 import Foundation
+import VideoModel
 
 /// What one attempt got, before it becomes a ``ContentAttempt``.
 struct FetchedContent: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import VideoModel
 
 /// A plain HTTP request, so the transport can be swapped in tests.
 public struct HTTPRequest: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import VideoModel
 
 /// A plain HTTP response, so the transport can be swapped in tests.
 public struct HTTPResponse: Sendable {

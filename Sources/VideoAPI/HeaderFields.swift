@@ -1,3 +1,4 @@
+import VideoModel
 /// Case-insensitive look-up in an ordered list of header fields.
 enum HeaderFields {
     /// Where a request id may be, best first: the upstream's behind a LiteLLM gateway (which prefixes the upstream's

@@ -1,4 +1,5 @@
 import Foundation
+import VideoModel
 
 /// A local image or video sent as the `input_reference` file of a create: where it is, the file name and content type
 /// sent, and its size when it was checked.

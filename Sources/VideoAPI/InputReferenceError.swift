@@ -1,3 +1,4 @@
+import VideoModel
 /// Why a local `--input-reference` file cannot be sent, in words a user can act on.
 public enum InputReferenceError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file is missing, a folder, or cannot be read.

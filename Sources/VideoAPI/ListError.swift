@@ -1,3 +1,4 @@
+import VideoModel
 /// Why a page of `GET /videos` could not be read.
 public enum ListError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The provider has no list endpoint: it answered 404, 405 or 501, a redirect, or an HTML page; or a gateway

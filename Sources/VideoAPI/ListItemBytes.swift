@@ -1,4 +1,5 @@
 import Foundation
+import VideoModel
 
 /// Finds the exact bytes of each element of a list page's top-level `data` array, so that a listed video is stored
 /// as it was sent (key order, spacing and unknown fields kept) rather than re-encoded.

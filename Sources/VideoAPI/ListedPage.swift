@@ -1,4 +1,5 @@
 import Foundation
+import VideoModel
 
 /// One page of `GET /videos` as it arrived: the page, each listed video as a snapshot, and the response's facts.
 public struct ListedPage: Sendable {

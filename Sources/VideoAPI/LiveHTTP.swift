@@ -1,3 +1,4 @@
+import VideoModel
 import AsyncHTTPClient
 import Synchronization
 

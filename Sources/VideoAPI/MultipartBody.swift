@@ -1,4 +1,5 @@
 import Foundation
+import VideoModel
 
 /// A `multipart/form-data` body laid out byte for byte as the official OpenAI SDKs (through httpx) send it.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import VideoModel
 
 /// What paces a client's requests, shared by every request of a run: asked before each attempt (retries included)
 /// when it may go, told after it what the answer was. The client works without one (every attempt goes at once).

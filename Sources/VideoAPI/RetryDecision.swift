@@ -1,3 +1,4 @@
+import VideoModel
 /// What to do after an attempt.
 public enum RetryDecision: Sendable, Equatable {
     /// Stop: the attempt succeeded, or failed in a way retrying cannot fix.

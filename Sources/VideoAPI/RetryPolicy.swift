@@ -1,6 +1,7 @@
 import Foundation
+import VideoModel
 
-/// The retry rules (README, "Behaviour under faults") as a pure function.
+/// The retry rules (docs/operations.md, Retries) as a pure function.
 public struct RetryPolicy: Sendable {
     /// Retries after the first attempt.
     public var maxRetries: Int = 2

@@ -1,4 +1,5 @@
 import Foundation
+import VideoModel
 
 /// A response whose head has arrived and whose body is read chunk by chunk, so a large download never sits in memory.
 public struct StreamedResponse: Sendable {

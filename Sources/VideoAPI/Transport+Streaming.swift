@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import VideoModel
 import NIOCore
 import NIOFoundationCompat
 

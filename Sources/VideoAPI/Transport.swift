@@ -1,3 +1,4 @@
+import VideoModel
 /// The outside world for HTTP: closures, so tests script responses instead of mocking a client.
 public struct Transport: Sendable {
     /// Sends one request and returns the whole response; throws `TransportError` when no response arrives.

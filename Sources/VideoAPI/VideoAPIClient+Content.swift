@@ -1,4 +1,5 @@
 import Foundation
+import VideoModel
 
 extension VideoAPIClient {
     /// The most bytes kept of a body that is not the content (an error body or page is recorded, not saved as a file).

@@ -1,4 +1,5 @@
 import Foundation
+@_exported import VideoModel
 
 /// The Videos API client: builds requests, applies the retry policy, reports every attempt.
 public struct VideoAPIClient: Sendable {

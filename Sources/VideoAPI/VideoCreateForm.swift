@@ -1,4 +1,5 @@
 import Foundation
+import VideoModel
 
 /// What `POST /videos` is asked to create: the fields of the official SDKs' multipart form.
 public struct VideoCreateForm: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import VideoModel
 
 /// One page of `GET /videos` (`{"object":"list","data":[...],"first_id","last_id","has_more"}`).
 public struct VideoPage: Sendable, Equatable, Decodable {

@@ -3,7 +3,7 @@ import GRDB
 import JobStore
 import Migrations
 import Testing
-import VideoAPI
+import VideoModel
 
 /// The `download` table: what one attempt leaves, and what downloads, `jobs` and the loss counts read back.
 @Suite("Recording downloads")

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import JobStore
 import Testing
-import VideoAPI
+import VideoModel
 
 /// `prune` on a hand-built history; offsets are seconds after `Poll.t0`, and every snapshot has its own offset so
 /// the survivors are named by it.

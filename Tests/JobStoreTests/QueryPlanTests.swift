@@ -5,7 +5,7 @@ import Testing
 @testable import JobStore
 
 /// The queries that run on every sync, poll or report must find their rows through an index, never a
-/// table scan, whatever later migrations do to the schema (the plans are in the README's Schema section).
+/// table scan, whatever later migrations do to the schema (the plans are in docs/schema.md, Indexes and query plans).
 @Suite("Query plans")
 struct QueryPlanTests {
     static let plans: [(query: String, sql: String, index: String)] = [

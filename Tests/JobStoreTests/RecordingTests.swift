@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import JobStore
 import Testing
-import VideoAPI
+import VideoModel
 
 @Suite("Recording polls")
 struct RecordingTests {

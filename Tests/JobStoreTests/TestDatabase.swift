@@ -1,6 +1,6 @@
 import Foundation
 import JobStore
-import VideoAPI
+import VideoModel
 
 /// A fresh temporary folder per test, removed by the caller's `defer`.
 struct TemporaryFolder {

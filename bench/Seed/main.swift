@@ -11,7 +11,7 @@
 
 import Foundation
 import JobStore
-import VideoAPI
+import VideoModel
 
 /// A small deterministic random source (SplitMix64), so `--seed` reproduces a database exactly.
 struct SeededRandom: RandomNumberGenerator {

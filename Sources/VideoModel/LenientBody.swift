@@ -1,9 +1,9 @@
 import Foundation
 
 /// The shared first step of the lenient wire types: bytes (or a `Decoder`) to `JSONValue`, with readable errors.
-enum LenientBody {
+package enum LenientBody {
     /// Parses a response body; an HTML page or broken JSON becomes `VideoAPIError.malformedBody`.
-    static func parse(_ body: Data) throws(VideoAPIError) -> JSONValue {
+    package static func parse(_ body: Data) throws(VideoAPIError) -> JSONValue {
         do {
             return try JSONValue.parse(body)
         } catch {
@@ -16,7 +16,7 @@ enum LenientBody {
     }
 
     /// Reads a value through any `Decoder` with the same lenient rules, for `Decodable` conformances.
-    static func decode<T>(_ decoder: any Decoder, _ make: (JSONValue) throws(VideoAPIError) -> T) throws -> T {
+    package static func decode<T>(_ decoder: any Decoder, _ make: (JSONValue) throws(VideoAPIError) -> T) throws -> T {
         let json = try JSONValue(from: decoder)
         do {
             return try make(json)

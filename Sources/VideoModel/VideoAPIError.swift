@@ -29,7 +29,7 @@ public enum VideoAPIError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The reason alone, without the "malformed body:" prefix.
-    var reason: String {
+    package var reason: String {
         if case .malformedBody(let reason) = self { return reason }
         return description
     }

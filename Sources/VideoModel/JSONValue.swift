@@ -1,7 +1,7 @@
 import Foundation
 
 /// A parsed JSON value; numbers keep their literal text so integers never pass through `Double`.
-enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(String)
@@ -10,7 +10,7 @@ enum JSONValue: Sendable, Equatable {
     case object([String: JSONValue])
 
     /// Parses one JSON document, reporting a short readable reason when it is not JSON.
-    static func parse(_ data: Data) throws(JSONParseError) -> JSONValue {
+    package static func parse(_ data: Data) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(bytes: Array(data))
         return try parser.parseDocument()
     }
@@ -22,13 +22,13 @@ enum JSONValue: Sendable, Equatable {
     }
 
     /// The first element of an array, or nil for other values and empty arrays.
-    var first: JSONValue? {
+    package var first: JSONValue? {
         if case .array(let elements) = self { return elements.first }
         return nil
     }
 
     /// A word for the kind of value, for error messages.
-    var kindName: String {
+    package var kindName: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"
@@ -40,13 +40,13 @@ enum JSONValue: Sendable, Equatable {
     }
 
     /// The value when it is a string.
-    var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let text) = self { return text }
         return nil
     }
 
     /// A string, or a number written back as text (`4` → "4", `4.0` → "4", `4.5` → "4.5").
-    var textValue: String? {
+    package var textValue: String? {
         switch self {
         case .string(let text): return text
         case .number(let literal): return Self.canonicalNumberText(literal)
@@ -55,7 +55,7 @@ enum JSONValue: Sendable, Equatable {
     }
 
     /// An integer from an integer, a float (rounded down) or a numeric string.
-    var integerValue: Int64? {
+    package var integerValue: Int64? {
         switch self {
         case .number(let literal): return Self.integer(fromNumberText: literal)
         case .string(let text): return Self.integer(fromNumberText: text.trimmingCharacters(in: .whitespaces))
@@ -64,7 +64,7 @@ enum JSONValue: Sendable, Equatable {
     }
 
     /// A boolean from `true`/`false`, or the strings "true"/"false".
-    var boolValue: Bool? {
+    package var boolValue: Bool? {
         switch self {
         case .bool(let flag): return flag
         case .string(let text):
@@ -77,7 +77,7 @@ enum JSONValue: Sendable, Equatable {
         }
     }
 
-    static func integer(fromNumberText text: String) -> Int64? {
+    package static func integer(fromNumberText text: String) -> Int64? {
         if let exact = Int64(text) { return exact }
         guard let value = Double(text), value.isFinite else { return nil }
         let floored = value.rounded(.down)
@@ -85,7 +85,7 @@ enum JSONValue: Sendable, Equatable {
         return Int64(floored)
     }
 
-    static func canonicalNumberText(_ literal: String) -> String {
+    package static func canonicalNumberText(_ literal: String) -> String {
         if let exact = Int64(literal) { return String(exact) }
         guard let value = Double(literal), value.isFinite else { return literal }
         if value == value.rounded(), abs(value) < 9.2e18 { return String(Int64(value)) }
@@ -94,7 +94,7 @@ enum JSONValue: Sendable, Equatable {
 }
 
 extension JSONValue: Decodable {
-    init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -117,6 +117,6 @@ extension JSONValue: Decodable {
 }
 
 /// Why a body is not JSON, in a few words.
-struct JSONParseError: Error, Sendable, CustomStringConvertible {
-    let description: String
+package struct JSONParseError: Error, Sendable, CustomStringConvertible {
+    package let description: String
 }

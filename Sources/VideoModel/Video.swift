@@ -67,7 +67,7 @@ public struct Video: Sendable, Equatable, Decodable {
     }
 
     /// Reads a video out of parsed JSON: only `id` and `status` are required.
-    init(json: JSONValue) throws(VideoAPIError) {
+    package init(json: JSONValue) throws(VideoAPIError) {
         guard case .object(let members) = json else {
             throw .malformedBody("expected a JSON object, found \(json.kindName)")
         }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The normalised phase of a job (SPEC §4), including the two local terminal phases.
+/// The normalised phase of a job (docs/reports.md, Phases), including the two local terminal phases.
 public enum Phase: String, Sendable, Codable, CaseIterable {
     /// Accepted, not started (`queued`, `pending`, `submitted`).
     case queued

@@ -1,17 +1,17 @@
 extension Duration {
     /// The duration in seconds as a `Double`.
-    var secondsValue: Double {
+    package var secondsValue: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
     }
 
     /// A duration from a number of seconds, kept to the microsecond so equal inputs give equal values.
-    static func seconds(exactly seconds: Double) -> Duration {
+    package static func seconds(exactly seconds: Double) -> Duration {
         .microseconds(Int64((seconds * 1_000_000).rounded()))
     }
 
     /// "30 s", "1.5 s", "0.375 s": seconds with up to three decimals.
-    var readableSeconds: String {
+    package var readableSeconds: String {
         let millis = (secondsValue * 1000).rounded()
         if millis.truncatingRemainder(dividingBy: 1000) == 0 {
             return "\(Int64(millis / 1000)) s"

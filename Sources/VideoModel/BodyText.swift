@@ -1,12 +1,12 @@
 import Foundation
 
 /// Turning response bodies that are not JSON into one readable line.
-enum BodyText {
+package enum BodyText {
     /// The longest excerpt of a body put into a message.
-    static let excerptLength = 200
+    package static let excerptLength = 200
 
     /// Whether a body is an HTML page (by content type or by its first tag).
-    static func isHTML(_ text: String, contentType: String?) -> Bool {
+    package static func isHTML(_ text: String, contentType: String?) -> Bool {
         if let contentType, contentType.lowercased().contains("html") { return true }
         let start = text.drop(while: { $0.isWhitespace }).prefix(512).lowercased()
         return start.hasPrefix("<!doctype html") || start.hasPrefix("<html") || start.hasPrefix("<head")
@@ -14,7 +14,7 @@ enum BodyText {
     }
 
     /// "HTML page instead of JSON (title: 502 Bad Gateway)", or the page's first text when it has no title.
-    static func htmlSummary(_ text: String) -> String {
+    package static func htmlSummary(_ text: String) -> String {
         if let title = htmlTitle(text), !title.isEmpty {
             return "HTML page instead of JSON (title: \(excerpt(title)))"
         }
@@ -23,13 +23,13 @@ enum BodyText {
     }
 
     /// The body on one line, whitespace collapsed, cut to about 200 characters.
-    static func excerpt(_ text: String) -> String {
+    package static func excerpt(_ text: String) -> String {
         let line = oneLine(text)
         return line.count > excerptLength ? String(line.prefix(excerptLength)) + "…" : line
     }
 
     /// Collapses every run of whitespace (newlines included) to one space and trims the ends.
-    static func oneLine(_ text: String) -> String {
+    package static func oneLine(_ text: String) -> String {
         text.split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
     }
 
