@@ -1,3 +1,4 @@
+import Dispatch
 import JobStore
 import Synchronization
 import VideoAPI
@@ -6,6 +7,9 @@ import VideoAPI
 /// together in the next transaction. Each caller resumes only after its own attempt is committed,
 /// so nothing is reported as recorded before it is on disk, and a crash loses at most the attempts
 /// still waiting (answers whose callers had not been told "recorded").
+///
+/// The commits run on a thread of their own, never on Swift's cooperative pool: a write may block on SQLite's busy
+/// timeout while another process holds the write lock, and that must not stall the tasks polling the API.
 final class SnapshotWriter: Sendable {
     private typealias Waiter = (attempt: PollAttempt, continuation: CheckedContinuation<RecordedPoll, any Error>)
 
@@ -17,6 +21,7 @@ final class SnapshotWriter: Sendable {
     private let database: JobDatabase
     private let runID: Int64?
     private let state = Mutex(State())
+    private let writer = DispatchQueue(label: "soratrack.snapshot-writer", qos: .userInitiated)
 
     init(database: JobDatabase, runID: Int64?) {
         self.database = database
@@ -33,7 +38,7 @@ final class SnapshotWriter: Sendable {
                 return true
             }
             // The first caller to find no commit running writes until the queue is empty; the others wait.
-            if mustWrite { writeUntilEmpty() }
+            if mustWrite { writer.async { self.writeUntilEmpty() } }
         }
     }
 

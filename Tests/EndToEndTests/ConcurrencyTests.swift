@@ -183,18 +183,20 @@ struct ConcurrencyTests {
         }
 
         let added = bench.videos(1, duration: 120)[0]
-        try await bench.track([added])
+        // Taken before the track starts: watch may poll the new job before this test sees the track process end.
         let tracked = ContinuousClock.now
+        try await bench.track([added])
         try await waitUntil("watch to poll the job tracked meanwhile") {
             bench.simulator.responses().contains { $0.videoID == added }
         }
         let pickedUp = tracked.duration(to: .now)
-        // Counted in the watch's own rounds: a round that read the open jobs before the track committed may still
-        // reach the simulator after it; the next one polls the new job (its request may arrive after the others').
+        // Counted in the watch's own rounds: one round may run while the track process starts, and a round that read
+        // the open jobs before the track committed may still reach the simulator after it; the next one polls the new
+        // job (its request may arrive after the others').
         let afterTrack = bench.simulator.requests().filter { $0.arrivedAt > tracked }
         let firstOfAdded = try #require(afterTrack.firstIndex { $0.videoID == added })
         let roundsBefore = ids.map { id in afterTrack[..<firstOfAdded].filter { $0.videoID == id }.count }
-        #expect(roundsBefore.allSatisfy { $0 <= 2 }, "the new job was polled after \(roundsBefore) polls of the others")
+        #expect(roundsBefore.allSatisfy { $0 <= 3 }, "the new job was polled after \(roundsBefore) polls of the others")
         #expect(watch.process.isRunning, "watch ended before its jobs were done")
 
         bench.simulator.advance(by: 600)
