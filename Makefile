@@ -80,12 +80,15 @@ test-gateways: deps $(GATEWAY_VENV)/.installed
 	$(SWIFT) build --product soratrack
 	$(GATEWAY_VENV)/bin/python scripts/gateway-e2e.py --soratrack $(BIN_DEBUG) --litellm $(GATEWAY_VENV)/bin/litellm
 
-## bench: the benchmark of issue 6 (bench/run.sh): release builds of soratrack and soratrack-seed (static Swift
-## standard library, the binary `make install` puts in place, sharing its build folder), then one
+## bench: the benchmark behind the README's Performance table (bench/run.sh): release builds of soratrack
+## and soratrack-seed (static Swift standard library, the binary `make install` puts in place, sharing its
+## build folder), then one
 ## table of sync throughput (against the openai SDK and wrk), sync under latency, write cost, reports,
 ## export and idle start-up, each against a reference measured in the same run. Installs sqlite3, wrk,
 ## hyperfine and time through apt when they are missing, and the SDK's virtualenv. BENCH_QUICK=1 skips
-## the reports on the 100k/2M history (seeded once, a few minutes, then reused).
+## the reports on the 100k/2M history (seeded once, a few minutes, then reused). BENCH_ONLY=bad-day runs
+## only the bad-day rows (refused and hanging API, a 600 req/min rate limit, one stderr line: about 2 min);
+## BENCH_ONLY takes a comma-separated list of sync, latency, insert, reports, export, idle, bad-day.
 BENCH_APT := sqlite3:sqlite3 wrk:wrk hyperfine:hyperfine /usr/bin/time:time
 bench: deps $(VENV)/.installed
 	@missing=""; for pair in $(BENCH_APT); do command -v "$${pair%%:*}" >/dev/null || missing="$$missing $${pair##*:}"; done; \

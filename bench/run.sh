@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The benchmark of issue 6: prints one table (measure | soratrack | reference | ratio | goal | met), every
-# figure next to a reference measured in the same run on the same machine.
+# The benchmark behind the README's Performance table: prints one table (measure | soratrack | reference |
+# ratio | goal | met), every figure next to a reference measured in the same run on the same machine.
 #
 #   bench/run.sh [RELEASE_DIR]        (make bench: installs what is missing, builds, runs this)
 #
@@ -17,8 +17,15 @@
 #   4. reports: bench/reports-vs-sqlite.sh on 100 000 jobs / 2 000 000 snapshots (BENCH_QUICK=1 skips it)
 #   5. export snapshots of the 2M history: throughput against sqlite3 -csv, peak RSS
 #   6. idle start-up: `sync` with no open job against `sqlite3 DB 'select 1'` (hyperfine -N)
+#   7. a bad day, 1 000 open jobs each time: an API that refuses connections (exit 69 within 5 s), one that
+#      accepts and never answers (`--timeout 10s`: exit 69 within 20 s), one limited to 600 requests a minute
+#      with a burst of 10 (one run polls every job, at most 2 % of its requests get a 429, and it takes at
+#      most 1.15 x the ideal (1000 - 10) / 10 s), and the lines a failing run prints on stderr (exactly 1)
 #
-# Environment: BENCH_QUICK=1 (skip part 4, and part 5 unless the 2M database is already seeded),
+# Environment: BENCH_ONLY=PART[,PART...] runs only those parts: sync (1 and the bytes per poll of 3),
+# latency (2), insert (the insert rate of 3), reports (4), export (5), idle (6), bad-day (7); for example
+# `BENCH_ONLY=bad-day make bench` (about 2 minutes once built). BENCH_QUICK=1 (skip part 4, and part 5
+# unless the 2M database is already seeded),
 # BENCH_DB (the 2M database, as in reports-vs-sqlite.sh), BENCH_JOBS (default 10000), BENCH_SYNCS
 # (default 10), BENCH_WRK_SECONDS (default 5), BENCH_REPEAT (runs of sync and of the SDK in part 1, the
 # median is shown; default 3), BENCH_PYTHON.
@@ -40,14 +47,32 @@ KEY=sk-bench
 BIG_DB=${BENCH_DB:-${TMPDIR:-/tmp}/soratrack-bench-100k-2m.sqlite}
 END=1795910400 # the end of the seeded history, as in reports-vs-sqlite.sh
 
-for tool in "$BIN" "$SEED"; do
+PARTS="sync latency insert reports export idle bad-day"
+ONLY=${BENCH_ONLY:-}
+for part in ${ONLY//,/ }; do
+    [[ " $PARTS " == *" $part "* ]] || { echo "bench: BENCH_ONLY: unknown part '$part' (parts: $PARTS)" >&2; exit 64; }
+done
+# want PART...: whether any of these parts runs (all of them without BENCH_ONLY).
+want() {
+    [ -z "$ONLY" ] && return 0
+    local part
+    for part in "$@"; do [[ ",$ONLY," == *",$part,"* ]] && return 0; done
+    return 1
+}
+
+tools="$BIN"
+want insert reports && tools+=" $SEED"
+for tool in $tools; do
     [ -x "$tool" ] || { echo "bench: $tool is missing (swift build -c release --product $(basename "$tool"))" >&2; exit 64; }
 done
-for tool in sqlite3 wrk hyperfine curl python3; do
+tools="sqlite3 curl python3"
+want sync && tools+=" wrk"
+want reports export idle && tools+=" hyperfine"
+for tool in $tools; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is missing (make bench installs it)" >&2; exit 69; }
 done
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is missing (apt-get install time)" >&2; exit 69; }
-[ -x "$PYTHON" ] || { echo "bench: $PYTHON is missing (make .venv/.installed)" >&2; exit 69; }
+if want sync; then [ -x "$PYTHON" ] || { echo "bench: $PYTHON is missing (make .venv/.installed)" >&2; exit 69; }; fi
 
 WORK=$(mktemp -d)
 SIM_PID=""
@@ -121,7 +146,7 @@ cpu_note() {
 export SORATRACK_API_KEY=$KEY
 
 # --- 1. sync throughput, and 3a. bytes per unchanged poll (the same simulator and database) -----------------
-log "1. sync throughput: $JOBS open jobs, zero latency, concurrency $CONCURRENCY"
+if want sync latency; then
 scenario "$WORK/open.json" "$WORK/open.ids" "$JOBS" 24h
 head -n "$LATENCY_JOBS" "$WORK/open.ids" >"$WORK/latency.ids"
 python3 - "$WORK/open.json" "$WORK/latency.json" "$LATENCY_JOBS" <<'PY'
@@ -130,6 +155,9 @@ data = json.load(open(sys.argv[1]))
 data["videos"] = data["videos"][: int(sys.argv[3])]
 json.dump(data, open(sys.argv[2], "w"))
 PY
+fi
+if want sync; then
+log "1. sync throughput: $JOBS open jobs, zero latency, concurrency $CONCURRENCY"
 
 start_sim --speed 0 --failure-rate 0 --scenario "$WORK/open.json"
 DB=$WORK/sync.sqlite
@@ -241,8 +269,10 @@ row "sync throughput vs SDK (req/s)" "$ours_rate" "$(calc "%.0f" "$sdk_rate")" "
     "$(met "$ours_rate / $sdk_rate >= 3")"
 row "sync throughput vs HTTP floor (req/s)" "$ours_rate" "$floor_rate" "$(calc "%.2f" "$ours_rate / $floor_rate")" ">= 0.70" \
     "$(met "$ours_rate / $floor_rate >= 0.7")"
+fi
 
 # --- 2. sync under latency ------------------------------------------------------------------------------------
+if want latency; then
 log "2. sync under latency: $LATENCY_JOBS jobs, 200ms latency, concurrency $CONCURRENCY"
 start_sim --speed 0 --failure-rate 0 --latency 200ms --scenario "$WORK/latency.json"
 DB=$WORK/latency.sqlite
@@ -256,11 +286,15 @@ latency_s=$(calc "%.2f" "$end - $start")
 ideal=$(calc "%.2f" "$LATENCY_JOBS * 0.2 / $CONCURRENCY")
 row "sync, 200ms latency, $LATENCY_JOBS jobs (s)" "$latency_s" "$ideal (ideal)" "$(calc "%.3f" "$latency_s / $ideal")" "<= 1.10" \
     "$(met "$latency_s / $ideal <= 1.1")"
+fi
 
 # --- 3. write cost ---------------------------------------------------------------------------------------------
-row "bytes per unchanged poll ($polls polls)" "$per_poll" "-" "-" "<= 100 B" "$(met "$per_poll <= 100")"
-row "bytes per changed poll ($changed_polls polls)" "$per_changed" "-" "-" "(report)" "-"
+if want sync; then
+    row "bytes per unchanged poll ($polls polls)" "$per_poll" "-" "-" "<= 100 B" "$(met "$per_poll <= 100")"
+    row "bytes per changed poll ($changed_polls polls)" "$per_changed" "-" "-" "(report)" "-"
+fi
 
+if want insert; then
 log "3. snapshot insert rate: soratrack-seed against sqlite3 inserting the same rows"
 SEED_DB=$WORK/seed.sqlite
 start=$(now)
@@ -294,10 +328,13 @@ row "snapshot insert rate (rows/s)" "$seed_rate" "$ref_rate" "$(calc "%.2f" "$se
     "$(met "$seed_rate / $ref_rate >= 0.5")"
 NOTES+=("insert rate: soratrack-seed writing $seed_snapshots snapshots of 10000 jobs through the JobStore API sync uses (each job tracked in its own transaction, its row updated on every poll, bodies deduplicated, polls in batches of 2000), timed inside those calls only, against the sqlite3 shell replaying the same job, body, sync_run and snapshot rows as INSERTs in one transaction (whole process)")
 rm -f "$SEED_DB"* "$REF_DB"* "$WORK/inserts.sql"
+fi
 
 # --- 4. reports --------------------------------------------------------------------------------------------------
 export_hyperfine=""
-if [ "${BENCH_QUICK:-0}" = 1 ]; then
+if ! want reports; then
+    :
+elif [ "${BENCH_QUICK:-0}" = 1 ]; then
     NOTES+=("BENCH_QUICK=1: reports (part 4) skipped")
 else
     log "4. reports against sqlite3 (bench/reports-vs-sqlite.sh)"
@@ -316,7 +353,9 @@ else
 fi
 
 # --- 5. export snapshots -----------------------------------------------------------------------------------------
-if [ -s "$BIG_DB" ]; then
+if ! want export; then
+    :
+elif [ -s "$BIG_DB" ]; then
     log "5. export snapshots of the 2M history: peak memory"
     cp bench/sql/export-snapshots.sql "$WORK/export-snapshots.sql"  # shared with bench/reports-vs-sqlite.sh
     rows_exported=$("$BIN" export snapshots --db "$BIG_DB" --no-header | wc -l)
@@ -343,6 +382,7 @@ else
 fi
 
 # --- 6. idle start-up --------------------------------------------------------------------------------------------
+if want idle; then
 log "6. idle start-up: sync with no open job"
 scenario "$WORK/done.json" "$WORK/done.ids" 200 1s
 start_sim --speed 0 --failure-rate 0 --scenario "$WORK/done.json"
@@ -363,6 +403,101 @@ read -r idle_ours idle_theirs idle_bare < <(python3 -c 'import json,sys; r=json.
 NOTES+=("idle start-up: soratrack --version alone (process start, no database) has a median of $idle_bare ms")
 row "idle sync start-up, median (ms)" "$idle_ours" "$idle_theirs" "$(calc "%.2f" "$idle_ours / $idle_theirs")" "<= 2" \
     "$(met "$idle_ours / $idle_theirs <= 2")"
+fi
+
+# --- 7. a bad day -----------------------------------------------------------------------------------------------
+# What a cron run costs when the API is down or rate-limited, each with 1000 open jobs and a fresh database.
+if want bad-day; then
+bad_day_start=$(now)
+BAD_JOBS=1000
+HANG_TIMEOUT=10           # --timeout of the run against a hanging API, in seconds
+RL_RPM=600                # the simulator's rate limit (requests a minute) and its burst
+RL_BURST=10
+awk -v n="$BAD_JOBS" 'BEGIN { for (i = 1; i <= n; i++) printf "video_bench_%04d\n", i }' >"$WORK/bad.ids"
+
+# bad_run NAME SIMULATOR_FLAG SYNC_ARGS...: made-up ids tracked without a request, then one timed sync
+# (stopped after 5 minutes, exit 124, should it not end by itself); sets bad_rc, bad_s, bad_err (lines on
+# stderr) and bad_out (lines on stdout).
+bad_run() {
+    local name=$1 flag=$2
+    shift 2
+    start_sim "$flag"
+    export SORATRACK_BASE_URL=$SIM_URL SORATRACK_DB=$WORK/$name.sqlite
+    "$BIN" track --no-poll --from "$WORK/bad.ids" --quiet
+    bad_rc=0
+    start=$(now)
+    timeout 300 "$BIN" sync "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || bad_rc=$?
+    end=$(now)
+    stop_sim
+    bad_s=$(calc "%.2f" "$end - $start")
+    bad_err=$(awk 'END { print NR }' "$WORK/$name.err")
+    bad_out=$(awk 'END { print NR }' "$WORK/$name.out")
+    NOTES+=("bad day, $name: exit $bad_rc in ${bad_s}s, $bad_out lines on stdout, $bad_err on stderr: $(head -c 400 "$WORK/$name.err")")
+}
+
+log "7. a bad day: $BAD_JOBS open jobs, the API refusing connections (simulate --refuse), default flags"
+bad_run refused --refuse
+refused_rc=$bad_rc refused_s=$bad_s refused_err=$bad_err
+row "$BAD_JOBS open jobs, API refusing connections, default flags (s to exit $refused_rc)" "$refused_s" "5.00 (bound)" \
+    "$(calc "%.3f" "$refused_s / 5")" "exit 69, <= 5 s" "$(met "$refused_rc == 69 && $refused_s <= 5")"
+
+log "7. a bad day: $BAD_JOBS open jobs, the API accepting and never answering (simulate --hang), --timeout ${HANG_TIMEOUT}s"
+bad_run hanging --hang --timeout "${HANG_TIMEOUT}s"
+hang_rc=$bad_rc hang_s=$bad_s hang_err=$bad_err
+row "$BAD_JOBS open jobs, API accepting, never answering, --timeout ${HANG_TIMEOUT}s (s to exit $hang_rc)" "$hang_s" "20.00 (bound)" \
+    "$(calc "%.3f" "$hang_s / 20")" "exit 69, <= 20 s" "$(met "$hang_rc == 69 && $hang_s <= 20")"
+NOTES+=("bad day, hanging: no run can end before its first requests time out, one --timeout (${HANG_TIMEOUT} s): $(calc "%.2f" "$hang_s / $HANG_TIMEOUT") x that floor")
+
+log "7. a bad day: $BAD_JOBS open jobs, the API limited to $RL_RPM requests a minute (burst $RL_BURST), one sync"
+start_sim --speed 0 --failure-rate 0 --rate-limit-rpm "$RL_RPM" --rate-limit-burst "$RL_BURST"
+# The jobs are made through the control endpoint, which the rate limit does not count.
+python3 - "${SIM_URL%/v1}" "$BAD_JOBS" "$WORK/limited.ids" <<'PY'
+import http.client, json, sys, urllib.parse
+url, count, ids_path = urllib.parse.urlsplit(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+ids = []
+for i in range(count):
+    video = {"prompt": "bench clip %d" % i, "model": "sora-2", "seconds": "8", "size": "1280x720",
+             "outcome": "completed", "duration": "24h"}
+    conn.request("POST", "/_simulator/videos", json.dumps(video), {"content-type": "application/json"})
+    answer = conn.getresponse()
+    body = answer.read()
+    if answer.status != 200:
+        sys.exit("bench: POST /_simulator/videos answered %d: %s" % (answer.status, body[:300].decode(errors="replace")))
+    ids.append(json.loads(body)["id"])
+open(ids_path, "w").write("\n".join(ids) + "\n")
+PY
+DB=$WORK/limited.sqlite
+export SORATRACK_BASE_URL=$SIM_URL SORATRACK_DB=$DB
+"$BIN" track --no-poll --from "$WORK/limited.ids" --quiet
+limited_rc=0
+start=$(now)
+"$BIN" sync --max-duration 10m >"$WORK/limited.out" 2>"$WORK/limited.err" || limited_rc=$?
+end=$(now)
+health=$(curl -sf "${SIM_URL%/v1}/_simulator/health")
+stop_sim
+limited_s=$(calc "%.2f" "$end - $start")
+limited_ideal=$(calc "%.2f" "($BAD_JOBS - $RL_BURST) / ($RL_RPM / 60)")
+run_id=$(count "$DB" "SELECT max(id) FROM sync_run WHERE command = 'sync'")
+[ -n "$run_id" ] || { log "the rate-limited sync recorded no run (exit $limited_rc): $(cat "$WORK/limited.out" "$WORK/limited.err")"; exit 1; }
+requests=$(count "$DB" "SELECT count(*) FROM snapshot WHERE run_id = $run_id")
+db_429=$(count "$DB" "SELECT count(*) FROM snapshot WHERE run_id = $run_id AND http_status = 429")
+sim_429=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["rate_limited"])' "$health")
+polled=$(count "$DB" "SELECT count(DISTINCT job_id) FROM snapshot WHERE run_id = $run_id AND http_status = 200")
+[ "$requests" -gt 0 ] || { log "the rate-limited sync sent no request: $(cat "$WORK/limited.out" "$WORK/limited.err")"; exit 1; }
+share=$(calc "%.1f" "100 * $sim_429 / $requests")
+row "$BAD_JOBS open jobs, API limited to $RL_RPM req/min, burst $RL_BURST (s; $polled polled, $sim_429 429s = $share % of $requests requests)" \
+    "$limited_s" "$limited_ideal (ideal)" "$(calc "%.3f" "$limited_s / $limited_ideal")" "<= 1.15, all polled, 429s <= 2 %" \
+    "$(met "$limited_rc == 0 && $polled == $BAD_JOBS && 100 * $sim_429 / $requests <= 2 && $limited_s / $limited_ideal <= 1.15")"
+NOTES+=("bad day, rate limit: exit $limited_rc, $(head -c 300 "$WORK/limited.out")$(head -c 300 "$WORK/limited.err"); 429s: $sim_429 counted by the simulator, $db_429 recorded in the database; ideal = ($BAD_JOBS - burst $RL_BURST) / ($RL_RPM/60 per s)")
+[ "$sim_429" -eq "$db_429" ] || NOTES+=("bad day, rate limit: the simulator refused $sim_429 requests but the database holds $db_429 snapshots with HTTP 429")
+
+# The run against a refusing API uses the default flags; the hanging one differs only by --timeout.
+lines=$(( refused_err > hang_err ? refused_err : hang_err ))
+row "a failing run's stderr, default flags (lines; refused and hanging runs)" "$lines" "1 (bound)" "$(calc "%.2f" "$lines / 1")" "= 1" \
+    "$(met "$refused_err == 1 && $hang_err == 1")"
+NOTES+=("bad day (part 7): its four rows took $(calc "%.0f" "$(now) - $bad_day_start") s")
+fi
 
 # --- the table ---------------------------------------------------------------------------------------------------
 echo
