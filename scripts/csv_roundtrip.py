@@ -5,7 +5,8 @@ usage: csv_roundtrip.py EXPORT.csv EXPECTED.json
 
 EXPECTED.json maps video ids to the prompts sent for them: {"video_…": "prompt", …}. Every id must
 appear in the CSV once, with a prompt equal to the expected one byte for byte (UTF-8). The header must
-start with the columns of SPEC §5. Exits 0 when all match, 1 with one line per difference otherwise.
+start with the columns of docs/reports.md (Output columns). Exits 0 when all match, 1 with one line per
+difference otherwise.
 """
 import csv
 import json

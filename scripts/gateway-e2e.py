@@ -41,7 +41,7 @@ import urllib.request
 import uuid
 
 TERMINAL_PHASES = {"completed", "failed", "not_found", "abandoned"}
-# Exit codes that mean something else than "this provider cannot list" (README, Exit codes).
+# Exit codes that mean something else than "this provider cannot list" (docs/operations.md, Exit codes).
 DISCOVER_WRONG_CODES = {0, 1, 64, 73, 74, 75, 77, 78}
 DEAD_PROXY = "http://127.0.0.1:9"  # the discard port: nothing listens there, a connection fails at once
 RETRY_HINT_S = 3  # retry-after of the scripted 429s: well above soratrack's own first backoff (about 0.5 s)
@@ -124,7 +124,7 @@ def tail(path, lines=40):
 
 
 def query(db, sql, params=()):
-    """Rows of a query on soratrack's database, as dicts (the schema is documented in the README)."""
+    """Rows of a query on soratrack's database, as dicts (the schema is documented in docs/schema.md)."""
     connection = sqlite3.connect(f"file:{db}?mode=rw", uri=True, timeout=10)  # never creates a file
     connection.row_factory = sqlite3.Row
     try:

@@ -1,4 +1,4 @@
-/// One typed value of an output row; each format renders it its own way (SPEC §5).
+/// One typed value of an output row; each format renders it its own way (docs/reports.md, Output formats).
 public enum Cell: Sendable, Equatable {
     case null
     case text(String)

@@ -9,7 +9,7 @@ public struct HistoryExport: Sendable {
         /// One row per poll attempt (the columns of the `show` timeline).
         case snapshots
 
-        /// The column names, in order (SPEC §5).
+        /// The column names, in order (docs/reports.md, Output columns).
         public var columns: [String] {
             switch self {
             case .jobs: return JobColumns.names

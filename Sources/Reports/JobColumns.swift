@@ -1,6 +1,6 @@
 import JobStore
 
-/// The columns of `jobs` and `export jobs` (SPEC §5), in order.
+/// The columns of `jobs` and `export jobs` (docs/reports.md, Output columns), in order.
 public enum JobColumns {
     public static let names = [
         "video_id", "status", "model", "size", "seconds", "progress", "prompt", "created_at", "completed_at",

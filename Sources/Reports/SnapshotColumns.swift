@@ -1,6 +1,6 @@
 import JobStore
 
-/// The columns of `export snapshots` and the `show` timeline (SPEC §5), in order.
+/// The columns of `export snapshots` and the `show` timeline (docs/reports.md, Output columns), in order.
 public enum SnapshotColumns {
     public static let names = [
         "video_id", "polled_at", "http_status", "status", "progress", "error_code", "error_message",

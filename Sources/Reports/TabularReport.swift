@@ -1,6 +1,6 @@
 /// A report: named columns, rows of cells, and lines only people see under a table.
 public protocol TabularReport {
-    /// Column names, in order (SPEC §5).
+    /// Column names, in order (docs/reports.md, Output columns).
     var columns: [String] { get }
     /// The rows, in order.
     var rows: [[Cell]] { get }

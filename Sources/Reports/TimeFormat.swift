@@ -1,6 +1,6 @@
 import Foundation
 
-/// The time formats of SPEC §5: ISO 8601 UTC with `Z`, and human durations for tables.
+/// The time formats of docs/reports.md, Output formats: ISO 8601 UTC with `Z`, and human durations for tables.
 public enum TimeFormat {
     /// `2026-11-28T23:51:51Z`.
     public static func iso8601(seconds: Int64) -> String {

@@ -49,7 +49,7 @@ public struct DownloadSummary: Sendable, Equatable {
     /// True when requests were made and none got any response.
     public var unreachable: Bool { attempts > 0 && responses == 0 }
 
-    /// The exit code of SPEC §6 for this run (130/143 for a signal are the command's business).
+    /// The exit code for this run (docs/operations.md, Exit codes); 130/143 for a signal are the command's business.
     public var exitCode: Int32 {
         if authFailure != nil { return 77 }
         if unreachable { return 69 }

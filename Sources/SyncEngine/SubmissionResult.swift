@@ -12,7 +12,7 @@ public struct SubmissionResult: Sendable, Equatable {
     /// 0 for a job under way; 1 for a job that came back already failed (it is recorded, and terminal).
     public var exitCode: Int32 { video.phase == .failed ? 1 : 0 }
 
-    /// The code a run that created nothing ends with, as stored in `sync_run` (SPEC §6).
+    /// The code a run that created nothing ends with, as stored in `sync_run` (docs/operations.md, Exit codes).
     static func exitCode(for failure: CreationFailure) -> Int32 {
         switch failure {
         case .refused(let status, _, _) where status == 401 || status == 403: 77

@@ -6,7 +6,7 @@ import SyncEngine
 import VideoAPI
 import VideoSimulator
 
-/// The one place where errors become exit codes (SPEC §6) and one line on stderr.
+/// The one place where errors become exit codes (docs/operations.md, Exit codes) and one line on stderr.
 enum ExitCodes {
     static let partial: Int32 = 1
     static let usage: Int32 = 64

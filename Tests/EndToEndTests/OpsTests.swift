@@ -180,8 +180,9 @@ struct OpsTests {
         await simulator.stop()
     }
 
-    /// How many snapshots of `timeline` (one job, oldest first) a prune at `cutoff` should remove, by the rule of
-    /// the README: not the first, the last, the newest successful, a change, or one at or after the cut-off.
+    /// How many snapshots of `timeline` (one job, oldest first) a prune at `cutoff` should remove, by the rule
+    /// of docs/commands.md (prune): not the first, the last, the newest successful, a change, or one at or after
+    /// the cut-off.
     static func prunable(_ timeline: [Snapshot], cutoff: Int64) -> Int {
         func signature(_ snapshot: Snapshot) -> String {
             "\(snapshot.status ?? "")|\(snapshot.httpStatus.map { $0 / 100 } ?? 0)|\(snapshot.pollError != nil)"

@@ -36,7 +36,7 @@ struct ExportTests {
         }
     }
 
-    @Test("export jobs: every job once, in created_at order, with the columns of SPEC §5")
+    @Test("export jobs: every job once, in created_at order, with the columns of docs/reports.md")
     func jobs() throws {
         try withDatabase { database, _ in
             try ReportFixture.build(database)

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import VideoAPI
 
-/// The example bodies of the API notes (§7), copied verbatim, and the quirks proxies add.
+/// Example bodies from the OpenAI and CometAPI documentation, copied verbatim, and the quirks proxies add.
 @Suite("Decoding videos")
 struct VideoDecodingTests {
     private func decode(_ body: String) throws -> Video {

@@ -59,7 +59,7 @@ final class OpsRun: Sendable {
         FileHandle.standardError.write(Data("soratrack: warning: \(text)\n".utf8))
     }
 
-    /// The exit codes of the README, in words.
+    /// The exit codes of docs/operations.md (Exit codes), in words.
     private static func meaning(of code: Int32) -> String {
         switch code {
         case 0: "ok"
