@@ -110,13 +110,19 @@ public final class RateLimiter: Sendable {
             let remaining = Self.header("x-ratelimit-remaining-requests", in: headers).flatMap { Int($0) }
             let reset = Self.header("x-ratelimit-reset-requests", in: headers).flatMap(Self.seconds(resetText:))
             if let limit { state.limit = limit }
+            if let reset { state.resetAt = at.addingTimeInterval(reset) }
             if let remaining {
                 state.highestRemaining = max(state.highestRemaining, remaining)
                 // The requests still in flight were granted after the API counted this one.
-                state.tokens = Double(remaining) - Double(state.inFlight)
-                state.tokensAt = at
+                let reported = Double(remaining) - Double(state.inFlight)
+                // Answers are handled in whatever order they arrive: one counted before a later-counted one reports
+                // more than is left. While the bucket can only refill at its rate, or not before its reset, the
+                // lower count is the true one.
+                let bound = state.limit != nil || state.resetAt.map { $0 > at } ?? false
+                let known = bound ? Self.refilled(state, at: at) : nil
+                state.tokens = known.map { min($0, reported) } ?? reported
+                state.tokensAt = max(at, state.tokensAt)
             }
-            if let reset { state.resetAt = at.addingTimeInterval(reset) }
             guard status == 429 else {
                 state.rateLimitedInARow = 0
                 return
@@ -168,15 +174,18 @@ public final class RateLimiter: Sendable {
         state.lastGrant = now
         if state.firstGrant == nil { state.firstGrant = now }
         state.inFlight += 1
-        guard let tokens = state.tokens else { return }
-        if let limit = state.limit {
-            let capacity = Double(max(1, min(limit, state.highestRemaining + 1)))
-            let refilled = min(capacity, tokens + Double(limit) / 60 * max(0, now.timeIntervalSince(state.tokensAt)))
-            state.tokens = refilled - 1
-            state.tokensAt = now
-        } else {
-            state.tokens = tokens - 1
-        }
+        guard let tokens = refilled(state, at: now) else { return }
+        state.tokens = tokens - 1
+        if state.limit != nil { state.tokensAt = now }
+    }
+
+    /// The tokens the API's bucket holds at `time` by the limiter's count: refilled at the limit per minute up to the
+    /// bucket's size when the limit is known; nil when unknown.
+    private static func refilled(_ state: State, at time: Date) -> Double? {
+        guard let tokens = state.tokens else { return nil }
+        guard let limit = state.limit else { return tokens }
+        let capacity = Double(max(1, min(limit, state.highestRemaining + 1)))
+        return min(capacity, tokens + Double(limit) / 60 * max(0, time.timeIntervalSince(state.tokensAt)))
     }
 
     /// The first value of `name`, else of `llm_provider-name` (a LiteLLM gateway passing on its upstream's).

@@ -51,7 +51,7 @@ struct RateLimitTests: TemporaryDatabaseSuite {
         let db = try database(tracking: (1...8).map { "video_\($0)" })
         let (client, sent) = pacedClient(api, maxRPM: 60)
         let summary = try await SyncEngine(database: db, client: client, clock: api.clock).sync(SyncOptions(concurrency: 1))
-        #expect(summary.exitCode == 0 && summary.counts.jobs == 8)
+        #expect(summary.exitCode == .ok && summary.counts.jobs == 8)
         let times = sent.withLock { $0.map(\.1) }
         #expect(times.count == 9)
         #expect(Self.gaps(times).allSatisfy { $0 >= 0.999 }, "\(Self.gaps(times))")
@@ -68,7 +68,7 @@ struct RateLimitTests: TemporaryDatabaseSuite {
         let db = try database(tracking: (1...12).map { "video_\($0)" })
         let (client, sent) = pacedClient(api)
         let summary = try await SyncEngine(database: db, client: client, clock: api.clock).sync(SyncOptions(concurrency: 4))
-        #expect(summary.exitCode == 0 && summary.counts.jobs == 12 && summary.rateLimited == 1)
+        #expect(summary.exitCode == .ok && summary.counts.jobs == 12 && summary.rateLimited == 1)
         #expect(summary.line.contains("1 rate-limited"))
         let log = sent.withLock { $0 }
         let limited = try #require(log.first { $0.0 == "video_1" }?.1)
@@ -87,7 +87,7 @@ struct RateLimitTests: TemporaryDatabaseSuite {
         let db = try database(tracking: (1...10).map { "video_\($0)" })
         let (client, sent) = pacedClient(api)
         let summary = try await SyncEngine(database: db, client: client, clock: api.clock).sync(SyncOptions(concurrency: 1))
-        #expect(summary.exitCode == 0 && summary.counts.jobs == 10 && summary.rateLimited == 0)
+        #expect(summary.exitCode == .ok && summary.counts.jobs == 10 && summary.rateLimited == 0)
         let gaps = Self.gaps(sent.withLock { $0.map(\.1) })
         #expect(gaps.count == 9 && gaps.allSatisfy { $0 >= 0.999 }, "\(gaps)")
     }
@@ -113,7 +113,7 @@ struct RateLimitTests: TemporaryDatabaseSuite {
         let (client, sent) = pacedClient(api, maxRPM: 60)
         let summary = try await SyncEngine(database: db, client: client, clock: api.clock)
             .sync(SyncOptions(concurrency: 2, maxDuration: .milliseconds(3500)))
-        #expect(summary.exitCode == 0 && summary.counts.pollErrors == 0)
+        #expect(summary.exitCode == .ok && summary.counts.pollErrors == 0)
         #expect(summary.deadlineReached && summary.skipped > 0 && summary.counts.jobs + summary.skipped == ids.count)
         #expect(summary.line.contains("\(summary.skipped) left for the next run"))
         let asked = Set(sent.withLock { $0.map(\.0) })
@@ -138,7 +138,7 @@ struct RateLimitTests: TemporaryDatabaseSuite {
             return
         }
         #expect(wait == .seconds(600))
-        #expect(summary.exitCode == 1)
+        #expect(summary.exitCode == .partial)
         #expect(sent.withLock { $0.count } == 1 && summary.skipped == ids.count - 1)
     }
 
@@ -150,7 +150,7 @@ struct RateLimitTests: TemporaryDatabaseSuite {
         let (client, sent) = pacedClient(api, maxRPM: 30)
         let summary = try await SyncEngine(database: db, client: client, clock: api.clock)
             .watch(SyncOptions(concurrency: 1, command: "watch"), interval: .seconds(10), forever: false, stop: StopSignal())
-        #expect(summary.exitCode == 0 && summary.counts.completed == 6)
+        #expect(summary.exitCode == .ok && summary.counts.completed == 6)
         let gaps = Self.gaps(sent.withLock { $0.map(\.1) })
         #expect(gaps.count == 5 && gaps.allSatisfy { $0 >= 1.999 }, "\(gaps)")
     }
@@ -176,10 +176,32 @@ struct RateLimitTests: TemporaryDatabaseSuite {
         // `poll`, not `sync`: on the real clock these jobs, tracked in the scripted past, would be abandoned as too old.
         let summary = try await SyncEngine(database: db, client: client, clock: .live)
             .poll(ids.map { try VideoID(validating: $0) }, options: SyncOptions(concurrency: 4))
-        #expect(summary.exitCode == 0 && summary.counts.jobs == 6)
+        #expect(summary.exitCode == .ok && summary.counts.jobs == 6)
         let times = sent.withLock { $0.map(\.1) }.sorted()
         let first = try #require(times.first)
         #expect(times.dropFirst().allSatisfy { $0.timeIntervalSince(first) >= 0.099 }, "\(times.map { $0.timeIntervalSince(first) })")
+    }
+
+    @Test("answers handled out of order: an older answer's larger remaining count hands out no token the API lacks")
+    func answersOutOfOrder() async throws {
+        let now = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+        let clock = APIClock(now: { now.withLock { $0 } }, sleep: { duration in
+            now.withLock { $0 += Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18 }
+        })
+        let limiter = RateLimiter(clock: clock)
+        let budget: (Int) -> [(String, String)] = {
+            [("x-ratelimit-limit-requests", "60"), ("x-ratelimit-remaining-requests", "\($0)")]
+        }
+        // The first request goes alone; its answer says 3 of the API's 4 tokens are left.
+        #expect(await limiter.acquire())
+        limiter.answered(status: 200, headers: budget(3), at: clock.now())
+        // Three more use them up; their answers come back newest first.
+        for _ in 0..<3 { #expect(await limiter.acquire()) }
+        let spent = clock.now()
+        for remaining in [0, 1, 2] { limiter.answered(status: 200, headers: budget(remaining), at: spent) }
+        // The next request waits for the API's next token (one a second at 60 a minute).
+        #expect(await limiter.acquire())
+        #expect(clock.now().timeIntervalSince(spent) >= 0.999, "\(clock.now().timeIntervalSince(spent))")
     }
 
     @Test("a 429 whose retry --max-duration cuts short is left for the next run, not an error; exit 0")
@@ -192,7 +214,7 @@ struct RateLimitTests: TemporaryDatabaseSuite {
         let (client, sent) = pacedClient(api)
         let summary = try await SyncEngine(database: db, client: client, clock: api.clock)
             .sync(SyncOptions(concurrency: 1, maxDuration: .seconds(5)))
-        #expect(summary.exitCode == 0 && summary.counts.pollErrors == 0)
+        #expect(summary.exitCode == .ok && summary.counts.pollErrors == 0)
         #expect(summary.deferred == 1 && summary.rateLimited == 1)
         #expect(summary.skipped == ids.count - 1 && sent.withLock { $0.count } == 1)
         #expect(summary.line.contains("0 errors, 1 rate-limited, \(ids.count) left for the next run"), "\(summary.line)")
