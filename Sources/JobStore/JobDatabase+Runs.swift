@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import VideoModel
 
 extension JobDatabase {
     /// Records the start of a run of `command` and returns its id.
@@ -13,7 +14,7 @@ extension JobDatabase {
     }
 
     /// Records how a run ended.
-    public func finishRun(_ id: Int64, counts: SyncRunCounts, exitCode: Int32, at date: Date) throws(StoreError) {
+    public func finishRun(_ id: Int64, counts: SyncRunCounts, exitCode: ExitStatus, at date: Date) throws(StoreError) {
         try write { db in
             try db.execute(
                 sql: """
@@ -23,7 +24,7 @@ extension JobDatabase {
                     """,
                 arguments: [
                     Timestamp.milliseconds(date), counts.jobs, counts.attempts, counts.responses, counts.completed,
-                    counts.failed, counts.pollErrors, exitCode, id,
+                    counts.failed, counts.pollErrors, exitCode.rawValue, id,
                 ])
         }
     }

@@ -1,4 +1,5 @@
 import VideoAPI
+import VideoModel
 
 /// What one `discover` walk did, and how it should end.
 public struct DiscoverySummary: Sendable, Equatable {
@@ -19,15 +20,20 @@ public struct DiscoverySummary: Sendable, Equatable {
 
     public init() {}
 
-    /// The exit code, as stored in `sync_run`: 69 when listing is unsupported or unreachable, 77 for a rejected key,
-    /// 1 when a later page failed or the provider ignores the cursor, else 0.
-    public var exitCode: Int32 {
+    /// How the walk ends, as stored in `sync_run`: unavailable when listing is unsupported or unreachable, no
+    /// permission for a rejected key, partial when a later page failed or the provider ignores the cursor, else ok.
+    public var exitCode: ExitStatus {
+        guard let failure else { return .ok }
+        return Self.exitStatus(for: failure, pagesRead: pages)
+    }
+
+    /// How a walk that ended on `failure` after `pagesRead` pages ends.
+    public static func exitStatus(for failure: ListError, pagesRead: Int) -> ExitStatus {
         switch failure {
-        case nil: 0
-        case .unsupported?: 69
-        case .failed(.http(let status, _, _))? where status == 401 || status == 403: 77
-        case .failed(.transport)? where pages == 0: 69
-        case .failed?, .ignoresCursor?: 1
+        case .unsupported: .unavailable
+        case .failed(.http(let status, _, _)) where status == 401 || status == 403: .noPermission
+        case .failed(.transport) where pagesRead == 0: .unavailable
+        case .failed, .ignoresCursor: .partial
         }
     }
 

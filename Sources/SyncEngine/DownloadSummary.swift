@@ -1,4 +1,5 @@
 import Foundation
+import VideoModel
 
 /// What a download run did, and how it should end.
 public struct DownloadSummary: Sendable, Equatable {
@@ -50,13 +51,13 @@ public struct DownloadSummary: Sendable, Equatable {
     public var unreachable: Bool { attempts > 0 && responses == 0 }
 
     /// The exit code for this run (docs/operations.md, Exit codes); 130/143 for a signal are the command's business.
-    public var exitCode: Int32 {
-        if authFailure != nil { return 77 }
-        if unreachable { return 69 }
-        if localFailure != nil { return 74 }
-        if failed > 0 { return 1 }
-        if named && results.contains(where: { !$0.isDone }) { return 1 }
-        return 0
+    public var exitCode: ExitStatus {
+        if authFailure != nil { return .noPermission }
+        if unreachable { return .unavailable }
+        if localFailure != nil { return .ioError }
+        if failed > 0 { return .partial }
+        if named && results.contains(where: { !$0.isDone }) { return .partial }
+        return .ok
     }
 
     /// The one summary line, e.g. `3 downloaded, 1 already downloaded, 0 failed (4 requests in 0.3s)`.

@@ -14,7 +14,7 @@ public struct Heartbeat: Sendable {
         /// The sync took the lock and starts polling.
         case start
         /// The sync ended with this exit code.
-        case exit(Int32)
+        case exit(ExitStatus)
     }
 
     /// The ping URL as given (its path is the check's secret).
@@ -138,8 +138,8 @@ public struct Heartbeat: Sendable {
     private static func suffix(_ signal: Signal) -> String {
         switch signal {
         case .start: return "/start"
-        case .exit(0): return ""
-        case .exit(let code): return "/\(code)"
+        case .exit(.ok): return ""
+        case .exit(let code): return "/\(code.rawValue)"
         }
     }
 }

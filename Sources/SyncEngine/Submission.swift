@@ -58,7 +58,7 @@ public struct Submission: Sendable {
         } catch {
             // Nothing was sent (the input file could not be read), so nothing was asked of the provider.
             try? database.discardCreation(ledgerRow)
-            try? database.finishRun(runID, counts: SyncRunCounts(), exitCode: 65, at: clock.now())
+            try? database.finishRun(runID, counts: SyncRunCounts(), exitCode: .dataError, at: clock.now())
             throw error
         }
         counts.attempts = 1
@@ -68,14 +68,14 @@ public struct Submission: Sendable {
         do {
             recorded = try database.recordCreation(attempt, request: request, label: label, runID: runID, ledgerRow: ledgerRow)
         } catch {
-            try? database.finishRun(runID, counts: counts, exitCode: 74, at: clock.now())
+            try? database.finishRun(runID, counts: counts, exitCode: .ioError, at: clock.now())
             if let id = attempt.created?.videoID { throw SubmissionError.notRecorded(id, error) }
             throw error
         }
         guard let snapshot = attempt.created, let video = snapshot.video else {
             counts.pollErrors = 1
             let failure = attempt.failure ?? .noAnswer(.other("no answer"))
-            try database.finishRun(runID, counts: counts, exitCode: SubmissionResult.exitCode(for: failure), at: clock.now())
+            try database.finishRun(runID, counts: counts, exitCode: SubmissionResult.exitStatus(for: failure), at: clock.now())
             if failure.mayHaveCreated { throw SubmissionError.unconfirmed(failure, ledgerRow: ledgerRow) }
             throw failure
         }

@@ -1,4 +1,5 @@
 import VideoAPI
+import VideoModel
 
 /// A job created by `submit` or `remix` and recorded.
 public struct SubmissionResult: Sendable, Equatable {
@@ -9,16 +10,16 @@ public struct SubmissionResult: Sendable, Equatable {
     /// The `x-request-id` of that answer.
     public var requestID: String?
 
-    /// 0 for a job under way; 1 for a job that came back already failed (it is recorded, and terminal).
-    public var exitCode: Int32 { video.phase == .failed ? 1 : 0 }
+    /// Ok for a job under way; partial for a job that came back already failed (it is recorded, and terminal).
+    public var exitCode: ExitStatus { video.phase == .failed ? .partial : .ok }
 
-    /// The code a run that created nothing ends with, as stored in `sync_run` (docs/operations.md, Exit codes).
-    static func exitCode(for failure: CreationFailure) -> Int32 {
+    /// How a run that created nothing ends, as stored in `sync_run` (docs/operations.md, Exit codes).
+    public static func exitStatus(for failure: CreationFailure) -> ExitStatus {
         switch failure {
-        case .refused(let status, _, _) where status == 401 || status == 403: 77
-        case .refused(let status, _, _) where (400..<500).contains(status) && ![408, 409, 429].contains(status): 65
-        case .refused, .unreadableAnswer: 1
-        case .notSent, .noAnswer: 69
+        case .refused(let status, _, _) where status == 401 || status == 403: .noPermission
+        case .refused(let status, _, _) where (400..<500).contains(status) && ![408, 409, 429].contains(status): .dataError
+        case .refused, .unreadableAnswer: .partial
+        case .notSent, .noAnswer: .unavailable
         }
     }
 }

@@ -50,7 +50,7 @@ public struct SyncEngine: Sendable {
             try await body(runID, start)
         } catch {
             let storeError = (error as? StoreError) ?? .io(path: database.path, reason: "\(error)")
-            try? database.finishRun(runID, counts: tally.withLock { $0.counts }, exitCode: 74, at: clock.now())
+            try? database.finishRun(runID, counts: tally.withLock { $0.counts }, exitCode: .ioError, at: clock.now())
             throw storeError
         }
         var summary = tally.withLock { $0.summary }

@@ -1,5 +1,6 @@
 import Foundation
 import JobStore
+import VideoModel
 
 /// What a sync run did, and how it should end.
 public struct SyncSummary: Sendable, Equatable {
@@ -32,18 +33,18 @@ public struct SyncSummary: Sendable, Equatable {
     /// True when requests were made and none got any HTTP response.
     public var unreachable: Bool { counts.attempts > 0 && counts.responses == 0 }
 
-    /// The exit code for this run: 77 rejected key, 69 the API unreachable (no answer at all, or the breaker opened on
-    /// attempts without a response), 1 some polls failed or the provider is failing, 0 otherwise.
-    public var exitCode: Int32 {
-        if authFailure != nil { return 77 }
+    /// How this run ends: a rejected key, the API unreachable (no answer at all, or the breaker opened on attempts
+    /// without a response), partial when some polls failed or the provider is failing, else ok.
+    public var exitCode: ExitStatus {
+        if authFailure != nil { return .noPermission }
         switch stop {
-        case .unreachable: return 69
-        case .providerFailing, .rateLimited: return 1
+        case .unreachable: return .unavailable
+        case .providerFailing, .rateLimited: return .partial
         case nil: break
         }
-        if unreachable { return 69 }
-        if counts.pollErrors > 0 { return 1 }
-        return 0
+        if unreachable { return .unavailable }
+        if counts.pollErrors > 0 { return .partial }
+        return .ok
     }
 
     /// The one summary line a run prints.

@@ -109,7 +109,7 @@ struct MetricsExpositionTests {
             let first = try database.startRun(command: "sync", at: at(t))
             try database.record(failure("v1", status: 500, at: t + 1), runID: first)
             try database.record(Poll.ok(ok, at: t + 2), runID: first)
-            try database.finishRun(first, counts: SyncRunCounts(), exitCode: 0, at: at(t + 3))
+            try database.finishRun(first, counts: SyncRunCounts(), exitCode: .ok, at: at(t + 3))
 
             let second = try database.startRun(command: "sync", at: at(t + 300))
             let track = try database.startRun(command: "track", at: at(t + 301))  // overlaps; not a sync
@@ -119,8 +119,8 @@ struct MetricsExpositionTests {
             try database.record(failure("v1", status: nil, at: t + 303), runID: second)
             try database.record(Poll.notFound("v3", at: t + 303), runID: second)
             try database.record(Poll.ok(ok, at: t + 304), runID: second)
-            try database.finishRun(track, counts: SyncRunCounts(), exitCode: 1, at: at(t + 305))
-            try database.finishRun(second, counts: SyncRunCounts(), exitCode: 1, at: at(Int64(t) + 306))
+            try database.finishRun(track, counts: SyncRunCounts(), exitCode: .partial, at: at(t + 305))
+            try database.finishRun(second, counts: SyncRunCounts(), exitCode: .partial, at: at(Int64(t) + 306))
 
             let third = try database.startRun(command: "sync", at: at(t + 600))  // still running
             try database.record(failure("v1", status: 503, at: t + 601), runID: third)

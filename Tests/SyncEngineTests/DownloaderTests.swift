@@ -94,7 +94,7 @@ struct DownloaderTests {
         let server = ContentServer()
         let (db, downloader) = try setUp(server)
         let summary = try await downloader.download(Self.ids("video_done"), variant: .video, force: false, concurrency: 2)
-        #expect(summary.exitCode == 0 && summary.downloaded == 1 && summary.attempts == 1)
+        #expect(summary.exitCode == .ok && summary.downloaded == 1 && summary.attempts == 1)
         let file = files + "/video_done.mp4"
         #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == ContentServer.bytes("video_done"))
         #expect(entries() == ["video_done.mp4"], "no temporary file is left")
@@ -111,7 +111,7 @@ struct DownloaderTests {
         let (db, downloader) = try setUp(server)
         _ = try await downloader.download(Self.ids("video_done"), variant: .video, force: false, concurrency: 1)
         let again = try await downloader.download(Self.ids("video_done"), variant: .video, force: false, concurrency: 1)
-        #expect(again.exitCode == 0 && again.alreadyDownloaded == 1 && again.attempts == 0)
+        #expect(again.exitCode == .ok && again.alreadyDownloaded == 1 && again.attempts == 0)
         #expect(again.results[0].line.contains("already downloaded"))
         #expect(server.requests == ["video_done"])
         try FileManager.default.removeItem(atPath: files + "/video_done.mp4")
@@ -133,7 +133,7 @@ struct DownloaderTests {
         let (_, downloader) = try setUp(server)
         let summary = try await downloader.download(Self.ids("video_old", "video_busy", "video_done"), variant: .video, force: false, concurrency: 1)
         #expect(server.requests == ["video_done"])
-        #expect(summary.expired == 1 && summary.notCompleted == 1 && summary.downloaded == 1 && summary.exitCode == 1)
+        #expect(summary.expired == 1 && summary.notCompleted == 1 && summary.downloaded == 1 && summary.exitCode == .partial)
         #expect(summary.results.map(\.outcome) == [
             .expired(at: Self.completedAt - 7200 + 3600), .notCompleted(.running),
             .downloaded(SavedContent(path: files + "/video_done.mp4", bytes: Int64(ContentServer.bytes("video_done").count), sha256: SHA256.hex(of: ContentServer.bytes("video_done"))), attempts: 1),
@@ -162,7 +162,7 @@ struct DownloaderTests {
         let body = #"{"error":{"message":"Video is not ready yet","type":"invalid_request_error","param":null,"code":null}}"#
         server.script("video_done", [StreamedResponse(status: 200, headers: [("content-type", "application/json")], body: ResponseBody(chunks: [Data(body.utf8)]))])
         let summary = try await downloader.download(Self.ids("video_done"), variant: .video, force: false, concurrency: 1)
-        #expect(summary.failed == 1 && summary.exitCode == 1 && summary.attempts == 1)
+        #expect(summary.failed == 1 && summary.exitCode == .partial && summary.attempts == 1)
         #expect(entries().isEmpty)
         let row = try #require(try db.downloads(of: Self.ids("video_done")[0]).first)
         #expect(!row.ok && row.httpStatus == 200 && row.body == Data(body.utf8) && row.path == nil)
@@ -180,9 +180,9 @@ struct DownloaderTests {
             body: ResponseBody(chunks: [Data(#"{"error":{"message":"gone","type":"invalid_request_error","param":null,"code":"video_expired"}}"#.utf8)]))])
         let first = try await downloader.downloadPending(concurrency: 4)
         #expect(Set(server.requests) == ["video_done", "video_also"])
-        #expect(first.downloaded == 1 && first.failed == 1 && first.exitCode == 1)
+        #expect(first.downloaded == 1 && first.failed == 1 && first.exitCode == .partial)
         let second = try await downloader.downloadPending(concurrency: 4)
-        #expect(second.results.isEmpty && second.exitCode == 0 && second.attempts == 0)
+        #expect(second.results.isEmpty && second.exitCode == .ok && second.attempts == 0)
         #expect(server.requests.count == 2)
         #expect(entries() == ["video_done.mp4"])
     }

@@ -37,8 +37,8 @@ struct HeartbeatTests {
         let script = Script([])
         let heartbeat = try script.heartbeat("https://hc-ping.com/0f8a6c1e-secret-uuid/")
         #expect(await heartbeat.ping(.start) == nil)
-        #expect(await heartbeat.ping(.exit(0), message: "sync: 3 polled") == nil)
-        #expect(await heartbeat.ping(.exit(77), message: "exit 77") == nil)
+        #expect(await heartbeat.ping(.exit(.ok), message: "sync: 3 polled") == nil)
+        #expect(await heartbeat.ping(.exit(.noPermission), message: "exit 77") == nil)
         let requests = script.requests
         #expect(requests.map(\.method) == ["GET", "POST", "POST"])
         #expect(requests.map(\.url) == [
@@ -54,18 +54,18 @@ struct HeartbeatTests {
     func queryAndBarePaths() throws {
         let withQuery = try Script([]).heartbeat("http://127.0.0.1:8000/ping/key/check-slug?create=1")
         #expect(withQuery.url(for: .start) == "http://127.0.0.1:8000/ping/key/check-slug/start?create=1")
-        #expect(withQuery.url(for: .exit(1)) == "http://127.0.0.1:8000/ping/key/check-slug/1?create=1")
+        #expect(withQuery.url(for: .exit(.partial)) == "http://127.0.0.1:8000/ping/key/check-slug/1?create=1")
         let bare = try Script([]).heartbeat("https://example.com")
         #expect(bare.url(for: .start) == "https://example.com/start")
-        #expect(bare.url(for: .exit(0)) == "https://example.com")
+        #expect(bare.url(for: .exit(.ok)) == "https://example.com")
     }
 
     @Test("printed URLs mask the path and query: the secret never shows")
     func masking() throws {
         let heartbeat = try Script([]).heartbeat("https://hc-ping.com/0f8a6c1e-secret-uuid?rid=x")
         #expect(heartbeat.maskedURL(for: .start) == "https://hc-ping.com/…/start")
-        #expect(heartbeat.maskedURL(for: .exit(0)) == "https://hc-ping.com/…")
-        #expect(heartbeat.maskedURL(for: .exit(69)) == "https://hc-ping.com/…/69")
+        #expect(heartbeat.maskedURL(for: .exit(.ok)) == "https://hc-ping.com/…")
+        #expect(heartbeat.maskedURL(for: .exit(.unavailable)) == "https://hc-ping.com/…/69")
         #expect(try Script([]).heartbeat("http://127.0.0.1:9/").maskedURL(for: .start) == "http://127.0.0.1:9/start")
     }
 
@@ -78,7 +78,7 @@ struct HeartbeatTests {
         #expect(!(failure?.description.contains("secret") ?? true))
 
         let recovered = Script([.failure(.connectionClosed), .success(200)])
-        #expect(await (try recovered.heartbeat()).ping(.exit(0)) == nil)
+        #expect(await (try recovered.heartbeat()).ping(.exit(.ok)) == nil)
         #expect(recovered.requests.count == 2)
     }
 
@@ -93,7 +93,7 @@ struct HeartbeatTests {
     @Test("a 4xx is not retried (a wrong check URL stays wrong)")
     func noRetryOn4xx() async throws {
         let script = Script([.success(404)])
-        #expect(await (try script.heartbeat()).ping(.exit(1)) == .pingFailed(url: "https://hc-ping.com/…/1", reason: "HTTP 404"))
+        #expect(await (try script.heartbeat()).ping(.exit(.partial)) == .pingFailed(url: "https://hc-ping.com/…/1", reason: "HTTP 404"))
         #expect(script.requests.count == 1 && script.sleeps.isEmpty)
     }
 

@@ -36,7 +36,7 @@ struct OutageTests: TemporaryDatabaseSuite {
         }
         #expect(inARow == 8)
         #expect(error == "transport: connection refused by 127.0.0.1:9")
-        #expect(summary.exitCode == 69)
+        #expect(summary.exitCode == .unavailable)
         // Every request sent is one snapshot; a job that was tried failed; the others are not errors of their own.
         #expect(try db.counts().snapshots == api.requests.count)
         #expect(summary.counts.attempts == api.requests.count && summary.counts.responses == 0)
@@ -60,7 +60,7 @@ struct OutageTests: TemporaryDatabaseSuite {
         }
         #expect(inARow == 6, "two jobs' worth of attempts: max(4, 2 × 3)")
         #expect(error.hasPrefix("HTTP 502"))
-        #expect(summary.exitCode == 1)
+        #expect(summary.exitCode == .partial)
         let snapshots = try db.counts().snapshots
         #expect(summary.counts.responses == api.requests.count && snapshots == api.requests.count)
         #expect(try untouched(db, api) == summary.skipped)
@@ -75,7 +75,7 @@ struct OutageTests: TemporaryDatabaseSuite {
         let summary = try await SyncEngine(database: db, client: api.client(), clock: api.clock).sync(SyncOptions(concurrency: 1))
         #expect(summary.stop == nil)
         #expect(summary.counts.jobs == Self.ids.count && summary.skipped == 0)
-        #expect(summary.counts.pollErrors == 1 && summary.exitCode == 1)
+        #expect(summary.counts.pollErrors == 1 && summary.exitCode == .partial)
         #expect(try db.snapshots(of: VideoID(validating: "video_7")).count == 3)
     }
 
@@ -93,7 +93,7 @@ struct OutageTests: TemporaryDatabaseSuite {
             return
         }
         #expect(inARow == 6)
-        #expect(summary.exitCode == 69)
+        #expect(summary.exitCode == .unavailable)
         #expect(summary.counts.jobs == 12, "ten answered, then two jobs failed all their attempts")
         #expect(summary.counts.responses == 10 && summary.counts.pollErrors == 2)
         #expect(try untouched(db, api) == Self.ids.count - 12)
@@ -108,7 +108,7 @@ struct OutageTests: TemporaryDatabaseSuite {
         let summary = try await SyncEngine(database: db, client: api.client(), clock: api.clock).sync(SyncOptions(concurrency: 8))
         #expect(summary.stop == nil)
         #expect(summary.counts.jobs == Self.ids.count && api.requests.count == Self.ids.count)
-        #expect(summary.exitCode == 1)
+        #expect(summary.exitCode == .partial)
     }
 
     @Test("watch stops like sync when the breaker opens, and records what it tried")
@@ -118,7 +118,7 @@ struct OutageTests: TemporaryDatabaseSuite {
         let db = try database(tracking: Self.ids)
         let summary = try await SyncEngine(database: db, client: api.client(), clock: api.clock)
             .watch(SyncOptions(concurrency: 4, command: "watch"), interval: .seconds(10), forever: true, stop: StopSignal())
-        #expect(summary.exitCode == 69)
+        #expect(summary.exitCode == .unavailable)
         #expect(try db.counts().snapshots == api.requests.count)
         #expect(try untouched(db, api) > 0)
     }

@@ -19,7 +19,7 @@ struct SyncEngineTests: TemporaryDatabaseSuite {
         let db = try database(tracking: ["video_a"])
         let summary = try await SyncEngine(database: db, client: api.client(), clock: api.clock).sync(SyncOptions())
         #expect(api.sleeps == [.milliseconds(1500)])
-        #expect(summary.counts.attempts == 2 && summary.counts.responses == 2 && summary.exitCode == 0)
+        #expect(summary.counts.attempts == 2 && summary.counts.responses == 2 && summary.exitCode == .ok)
         let snapshots = try db.snapshots(of: VideoID(validating: "video_a"))
         #expect(snapshots.map(\.httpStatus) == [429, 200])
         #expect(snapshots[0].errorCode == "rate_limit_exceeded" && snapshots[0].pollError != nil)
@@ -48,7 +48,7 @@ struct SyncEngineTests: TemporaryDatabaseSuite {
         let db = try database(tracking: (1...20).map { "video_\($0)" })
         let summary = try await SyncEngine(database: db, client: api.client(), clock: api.clock).sync(SyncOptions(concurrency: 1))
         #expect(api.requests.count == 1)
-        #expect(summary.authFailure != nil && summary.exitCode == 77 && summary.skipped == 19)
+        #expect(summary.authFailure != nil && summary.exitCode == .noPermission && summary.skipped == 19)
         #expect(try db.counts().snapshots == 1)
     }
 
@@ -58,7 +58,7 @@ struct SyncEngineTests: TemporaryDatabaseSuite {
         let api = ScriptedAPI { _ in .unreachable }
         let db = try database(tracking: ["video_1", "video_2"])
         let summary = try await SyncEngine(database: db, client: api.client(), clock: api.clock).sync(SyncOptions())
-        #expect(summary.unreachable && summary.exitCode == 69)
+        #expect(summary.unreachable && summary.exitCode == .unavailable)
         #expect(summary.counts.attempts == 6 && api.requests.count == 6)
         let snapshots = try db.snapshots(of: VideoID(validating: "video_1"))
         #expect(snapshots.count == 3 && snapshots.allSatisfy { $0.httpStatus == nil && $0.pollError != nil })
@@ -74,7 +74,7 @@ struct SyncEngineTests: TemporaryDatabaseSuite {
         }
         let db = try database(tracking: ["video_ok", "video_bad"])
         let summary = try await SyncEngine(database: db, client: api.client(), clock: api.clock).sync(SyncOptions())
-        #expect(summary.exitCode == 1 && summary.counts.pollErrors == 1 && summary.counts.completed == 1)
+        #expect(summary.exitCode == .partial && summary.counts.pollErrors == 1 && summary.counts.completed == 1)
         #expect(try db.snapshots(of: VideoID(validating: "video_bad")).count == 3)
     }
 
@@ -97,7 +97,7 @@ struct SyncEngineTests: TemporaryDatabaseSuite {
         let summary = try await SyncEngine(database: db, client: api.client(), clock: api.clock)
             .sync(SyncOptions(concurrency: 1, maxDuration: .milliseconds(3500)))
         #expect(summary.counts.jobs == 4 && summary.skipped == 6 && summary.deadlineReached)
-        #expect(summary.exitCode == 0)
+        #expect(summary.exitCode == .ok)
     }
 
     @Test("jobs past the give-up age are abandoned without a request")

@@ -33,7 +33,7 @@ struct WatchTests {
         let summary = try await engine.watch(SyncOptions(command: "watch"), interval: .seconds(10), forever: false, stop: StopSignal())
         #expect(api.requests.filter { $0.hasSuffix("video_a") }.count == 3)
         #expect(api.requests.filter { $0.hasSuffix("video_b") }.count == 1)
-        #expect(summary.stillOpen == 0 && summary.counts.completed == 2 && summary.exitCode == 0)
+        #expect(summary.stillOpen == 0 && summary.counts.completed == 2 && summary.exitCode == .ok)
         #expect(try db.counts().runs == 1)
     }
 

@@ -366,7 +366,7 @@ func seed() throws {
         var counts = SyncRunCounts()
         counts.jobs = runEnd - cursor
         counts.attempts = runEnd - cursor
-        try timed { try database.finishRun(runID, counts: counts, exitCode: 0, at: runDate.addingTimeInterval(2)) }
+        try timed { try database.finishRun(runID, counts: counts, exitCode: .ok, at: runDate.addingTimeInterval(2)) }
         cursor = runEnd
     }
     let abandoned = try database.abandonStale(now: Date(timeIntervalSince1970: Double(options.end)), giveUpAfter: .seconds(86400))

@@ -62,7 +62,7 @@ struct DemoCommand: AsyncParsableCommand {
                   soratrack export snapshots --db \(path) --output snapshots.csv
                   sqlite3 \(path) 'SELECT video_id, phase, polls FROM job ORDER BY polls DESC LIMIT 5'
                 """)
-            return 0
+            return .ok
         }
     }
 }

@@ -3,17 +3,18 @@ import Foundation
 import Reports
 import Synchronization
 import SyncEngine
+import VideoModel
 
 /// Runs a download step for `download` and `sync --download-dir`: progress on a terminal, SIGINT/SIGTERM remove the
 /// files in flight at once and stop the run (its attempts are recorded), then the lines and the exit code.
 enum DownloadRun {
     /// Runs `body`, prints its lines (job lines when `jobLines`: done ones on stdout unless `quiet`, the others on
-    /// stderr; failures only otherwise), the summary line unless `quiet`, and returns the exit code or throws the
+    /// stderr; failures only otherwise), the summary line unless `quiet`, and returns the exit status or throws the
     /// error that ends the run (rejected key, unreachable API, write failure).
     static func perform(
         label: String, quiet: Bool, jobLines: Bool,
         _ body: @escaping @Sendable (_ progress: @escaping @Sendable (SyncProgress) -> Void) async throws -> DownloadSummary
-    ) async throws -> Int32 {
+    ) async throws -> ExitStatus {
         let progress = ProgressLine(enabled: !quiet)
         let task = Task { try await body { step in progress.update(done: step.done, total: step.total, errors: step.errors, label: label) } }
         let received = Mutex<Int32?>(nil)
@@ -34,7 +35,7 @@ enum DownloadRun {
             }
         }
         if !quiet { print("\(label): " + summary.line) }
-        if let signal = received.withLock({ $0 }) { throw ExitCode(128 + signal) }
+        if let signal = received.withLock({ $0 }) { throw ExitCode(ExitStatus(signal: signal).rawValue) }
         if let authFailure = summary.authFailure { throw SyncFailure.rejectedKey(authFailure) }
         if summary.unreachable { throw SyncFailure.unreachable(summary.firstError ?? "no response") }
         if let localFailure = summary.localFailure { throw localFailure }

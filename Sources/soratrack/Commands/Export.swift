@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JobStore
 import Reports
+import VideoModel
 
 extension HistoryExport.Kind: ExpressibleByArgument {}
 
@@ -54,14 +55,14 @@ struct Export: AsyncParsableCommand {
                 // Ctrl-C or SIGTERM: remove the partial file at once, then end as the signal would have.
                 let signals = TerminationSignals { signal in
                     unlink(partial)
-                    _exit(128 + signal)
+                    _exit(ExitStatus(signal: signal).rawValue)
                 }
                 defer { signals.cancel() }
                 try file.write(write)
             } else {
                 try write(OutputSink.standardOutput())
             }
-            return 0
+            return .ok
         }
     }
 }

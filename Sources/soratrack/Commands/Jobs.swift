@@ -48,7 +48,7 @@ struct Jobs: AsyncParsableCommand {
             } else {
                 try output.print(columns: JobColumns.names, rows: jobs.map(JobColumns.cells))
             }
-            return 0
+            return .ok
         }
     }
 }

@@ -50,7 +50,7 @@ struct Metrics: AsyncParsableCommand {
                 try exposition.write(to: sink)
                 try sink.flush()
             }
-            return 0
+            return .ok
         }
     }
 }

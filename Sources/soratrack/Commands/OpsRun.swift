@@ -1,8 +1,9 @@
 import Foundation
 import JobStore
 import Reports
-import Synchronization
 import SyncEngine
+import Synchronization
+import VideoModel
 
 /// One sync seen from monitoring: sends its heartbeats and writes its metrics file, printing a failure of
 /// either as one warning line on stderr (even with --quiet: monitoring that silently stops is worse).
@@ -29,9 +30,9 @@ final class OpsRun: Sendable {
     }
 
     /// Sends `URL` (exit 0) or `URL/<code>`, with the summary line and what the code means as its body.
-    func finished(exitCode: Int32) async {
+    func finished(exitCode: ExitStatus) async {
         guard let heartbeat else { return }
-        var message = "exit \(exitCode): \(Self.meaning(of: exitCode))"
+        var message = "exit \(exitCode.rawValue): \(exitCode.meaning)"
         if let line = summary.withLock({ $0 }) { message += "\n" + line }
         if let failure = await heartbeat.ping(.exit(exitCode), message: message) { Self.warn(failure.description) }
     }
@@ -59,19 +60,4 @@ final class OpsRun: Sendable {
         FileHandle.standardError.write(Data("soratrack: warning: \(text)\n".utf8))
     }
 
-    /// The exit codes of docs/operations.md (Exit codes), in words.
-    private static func meaning(of code: Int32) -> String {
-        switch code {
-        case 0: "ok"
-        case ExitCodes.partial: "some polls failed after their retries"
-        case ExitCodes.usage: "usage error"
-        case ExitCodes.unavailable: "the API could not be reached"
-        case ExitCodes.cannotCreate: "cannot create the database or the lock file"
-        case ExitCodes.ioError: "database or I/O error"
-        case ExitCodes.locked: "another sync holds the lock"
-        case ExitCodes.noPermission: "missing or rejected API key"
-        case ExitCodes.config: "configuration error"
-        default: "failed"
-        }
-    }
 }

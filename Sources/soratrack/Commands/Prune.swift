@@ -65,7 +65,7 @@ struct Prune: AsyncParsableCommand {
             }
             withExtendedLifetime(lock) {}
             for line in PruneSummary(result: result, vacuumRequested: vacuum, vacuum: sizes).lines { print(line) }
-            return 0
+            return .ok
         }
     }
 }

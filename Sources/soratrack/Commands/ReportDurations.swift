@@ -40,7 +40,7 @@ struct ReportDurations: AsyncParsableCommand {
             let window = time.resolve().window
             let report = try DurationReport(database: try database.openReadOnly(), by: by, status: status, window: window)
             try output.print(report)
-            return 0
+            return .ok
         }
     }
 }

@@ -39,7 +39,7 @@ struct ReportExpiring: AsyncParsableCommand {
                 within: within.duration.components.seconds, includeExpired: includeExpired, window: window,
                 baseURL: Self.baseURL)
             try output.print(report)
-            return 0
+            return .ok
         }
     }
 

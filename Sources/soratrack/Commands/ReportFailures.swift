@@ -38,7 +38,7 @@ struct ReportFailures: AsyncParsableCommand {
             } else {
                 try output.print(try FailureReport(database: db, by: by, window: window))
             }
-            return 0
+            return .ok
         }
     }
 }

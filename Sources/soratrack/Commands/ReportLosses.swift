@@ -41,7 +41,7 @@ struct ReportLosses: AsyncParsableCommand {
                 database: try database.openReadOnly(), by: by, window: window,
                 now: Int64(now.timeIntervalSince1970.rounded(.down)))
             try output.print(report)
-            return 0
+            return .ok
         }
     }
 }

@@ -56,7 +56,7 @@ struct Show: AsyncParsableCommand {
                 try sink.write("\n]}\n")
                 try sink.flush()
             }
-            return 0
+            return .ok
         }
     }
 }

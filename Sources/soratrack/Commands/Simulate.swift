@@ -128,7 +128,7 @@ struct Simulate: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data((refusing.baseURL(flavor: flavor).absoluteString + "\n").utf8))
                 await TerminationSignals.wait()
                 withExtendedLifetime(refusing) {}
-                return 0
+                return .ok
             }
             let settings = SimulatorConfiguration(
                 seed: seed, speed: speed, apiKey: apiKey,
@@ -143,7 +143,7 @@ struct Simulate: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data((simulator.baseURL.absoluteString + "\n").utf8))
             await TerminationSignals.wait()
             await simulator.stop()
-            return 0
+            return .ok
         }
     }
 }

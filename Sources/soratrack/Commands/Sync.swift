@@ -68,7 +68,7 @@ struct Sync: AsyncParsableCommand {
                 let code = try summary.conclude(prefix: "sync: ", quiet: log.quiet)
                 let downloaded = try await downloads.run(database: db, client: client, concurrency: polling.concurrency, log: log)
                 withExtendedLifetime(lock) {}
-                return max(code, downloaded)
+                return code == .ok ? downloaded : code
             }
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import SyncEngine
+import VideoModel
 
 /// How a polling command ends badly after it recorded what it got: each case is the one line the run prints.
 enum SyncFailure: Error, CustomStringConvertible {
@@ -29,9 +30,9 @@ enum SyncFailure: Error, CustomStringConvertible {
 
 extension SyncSummary {
     /// Ends a polling command with exactly one line when it failed: a rejected key, an unreachable API or a failing
-    /// provider throws it (printed by `ExitCodes.run`); failed polls print it on stderr and return 1. A run that
+    /// provider throws it (printed by `ExitCodes.run`); failed polls print it on stderr and return partial. A run that
     /// succeeded prints its summary line on stdout, unless `quiet`.
-    func conclude(prefix: String, quiet: Bool) throws -> Int32 {
+    func conclude(prefix: String, quiet: Bool) throws -> ExitStatus {
         let tried = triedText
         if let authFailure { throw SyncFailure.rejectedKey(authFailure, tried: tried) }
         switch stop {
@@ -46,9 +47,9 @@ extension SyncSummary {
         }
         if unreachable { throw SyncFailure.unreachable(firstError ?? "no response", tried: tried) }
         let code = exitCode
-        if code == 0 {
+        if code == .ok {
             if !quiet { print(prefix + line) }
-            return 0
+            return .ok
         }
         let failed = counts.pollErrors == 1 ? "1 job" : "\(counts.pollErrors) jobs"
         let first = firstError.map { " (first: \($0))" } ?? ""

@@ -53,13 +53,13 @@ struct Track: AsyncParsableCommand {
             let batch = try IDList.parse(arguments: ids, files: try from.map(InputFile.read))
             if noPoll {
                 report(try database.open().track(batch, label: label, at: Date()))
-                return 0
+                return .ok
             }
             return try await api.withClient(maxConnections: concurrency) { client in
                 let db = try database.open()
                 let result = try db.track(batch, label: label, at: Date())
                 report(result)
-                guard !result.toPoll.isEmpty else { return 0 }
+                guard !result.toPoll.isEmpty else { return .ok }
                 let engine = SyncEngine(database: db, client: client, logger: log.makeLogger(label: "soratrack.track"))
                 let summary = try await engine.poll(result.toPoll, options: SyncOptions(concurrency: concurrency, command: "track"))
                 return try summary.conclude(prefix: "poll: ", quiet: log.quiet)

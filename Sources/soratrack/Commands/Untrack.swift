@@ -28,7 +28,7 @@ struct Untrack: AsyncParsableCommand {
                 throw InputError(problems: unknown.map { "\($0): not in the database" })
             }
             print("untracked \(batch.count)")
-            return 0
+            return .ok
         }
     }
 }

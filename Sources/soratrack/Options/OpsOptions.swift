@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SyncEngine
+import VideoModel
 
 /// `--metrics-file` and `--ping-url`: what `sync` tells monitoring (a Prometheus textfile, Healthchecks-style pings).
 struct OpsOptions: ParsableArguments {
@@ -42,8 +43,10 @@ struct OpsOptions: ParsableArguments {
         } catch {
             failure = error
         }
-        let code = failure.map { ($0 as? ExitCode)?.rawValue ?? ExitCodes.code(for: $0) } ?? 0
-        if code != ExitCodes.locked {
+        let code = failure.map { error in
+            (error as? ExitCode).map { ExitStatus(rawValue: $0.rawValue) ?? .partial } ?? ExitCodes.status(for: error)
+        } ?? .ok
+        if code != .locked {
             if let metricsFile { run.writeMetrics(databasePath: databasePath, to: metricsFile) }
             await run.finished(exitCode: code)
         }
