@@ -15,11 +15,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
     ],
     targets: [
-        // Build-time host tool and plugin that embed Migrations/*.sql as Swift string literals.
-        .executableTarget(name: "EmbedSQL", path: "Tools/EmbedSQL"),
-        .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["EmbedSQL"],
-                path: "Plugins/EmbedMigrations"),
-        .target(name: "Migrations", path: "Migrations", plugins: ["EmbedMigrations"]),
+        // The schema as numbered SQL files, embedded in the binary by SwiftPM (no resource bundle to install).
+        .target(name: "Migrations", path: "Migrations", resources: [
+            .embedInCode("0001_initial.sql"), .embedInCode("0002_downloads.sql"), .embedInCode("0004_create_attempts.sql"),
+        ]),
 
         // The domain: ids, phases, videos, poll/download/create attempts, error info; no dependencies.
         .target(name: "VideoModel"),

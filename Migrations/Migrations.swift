@@ -1,5 +1,12 @@
-/// The SQL migrations embedded at build time from `Migrations/*.sql`, sorted by file name.
+/// The SQL migrations of `Migrations/*.sql`, embedded in the binary by SwiftPM (`embedInCode` in Package.swift).
+///
+/// A new migration is a new file, named in Package.swift's `resources` and added here in order; a test checks that
+/// this list and the folder agree byte for byte.
 public enum Migrations {
     /// Every migration as (name without `.sql`, SQL text), in the order they must run.
-    public static var all: [(name: String, sql: String)] { EmbeddedMigrations.all }
+    public static let all: [(name: String, sql: String)] = [
+        ("0001_initial", PackageResources._001_initial_sql),
+        ("0002_downloads", PackageResources._002_downloads_sql),
+        ("0004_create_attempts", PackageResources._004_create_attempts_sql),
+    ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

@@ -18,6 +18,17 @@ struct MigrationTests {
         #expect(try db.counts() == (0, 0, 0, 0))
     }
 
+    @Test("the embedded migrations are the files of Migrations/, every one, in order, byte for byte")
+    func embeddedMigrationsMatchTheFolder() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "../../Migrations")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }.sorted()
+        #expect(Migrations.all.map { $0.name + ".sql" } == files)
+        for (name, sql) in Migrations.all {
+            let text = try String(contentsOf: folder.appending(path: name + ".sql"), encoding: .utf8)
+            #expect(sql == text, "\(name)")
+        }
+    }
+
     @Test("re-opening keeps the data and runs nothing again")
     func reopenIsIdempotent() throws {
         let folder = TemporaryFolder()
