@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // The schema as numbered SQL files, embedded in the binary by SwiftPM (no resource bundle to install).
@@ -25,6 +26,7 @@ let package = Package(
         .target(name: "VideoAPI", dependencies: [
             "VideoModel",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -57,16 +59,16 @@ let package = Package(
         .executableTarget(name: "soratrack-seed", dependencies: ["JobStore", "VideoModel"], path: "bench/Seed"),
 
         // Runs the built executable as a process; shared by the test targets that need one.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Tests/TestSupport"),
         // The targets whose tests run the `soratrack` executable depend on it, so building them builds what they run.
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "JobStore", "VideoAPI", "TestSupport", "soratrack"]),
         .testTarget(name: "VideoAPITests", dependencies: [
-            "VideoAPI",
+            "VideoAPI", "TestSupport",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "VideoModel"]),
-        .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "JobStore", "VideoModel"]),
+        .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "JobStore", "VideoModel", "TestSupport"]),
         .testTarget(name: "VideoSimulatorTests", dependencies: ["VideoSimulator", "VideoAPI"]),
         .testTarget(name: "EndToEndTests", dependencies: ["VideoSimulator", "JobStore", "VideoAPI", "TestSupport", "soratrack"]),
     ],

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import VideoModel
 
@@ -53,7 +54,7 @@ struct ContentReceiver: Sendable {
                 } catch {
                     throw LocalWriteFailure(reason: String(describing: error))
                 }
-                hash.update(bytes)
+                hash.update(data: bytes)
                 mode = .content
             }
             if mode == .content { try startContent(with: Data()) }
@@ -62,7 +63,7 @@ struct ContentReceiver: Sendable {
                 received += Int64(chunk.count)
                 switch mode {
                 case .content:
-                    hash.update(chunk)
+                    hash.update(data: chunk)
                     do { try writer?.write(chunk) } catch { throw LocalWriteFailure(reason: String(describing: error)) }
                 case .sniffing:
                     held.append(chunk)
@@ -115,7 +116,7 @@ struct ContentReceiver: Sendable {
         }
         do {
             let path = try writer.commit()
-            result.saved = SavedContent(path: path, bytes: received, sha256: hash.hexDigest())
+            result.saved = SavedContent(path: path, bytes: received, sha256: ContentDigest.hex(hash.finalize()))
         } catch {
             writer.discard()
             result.failure = .localWrite(String(describing: error))

@@ -32,30 +32,6 @@ public enum ContentVariant: String, Sendable, CaseIterable, Codable {
         self == .video ? nil : rawValue
     }
 
-    /// The file name of this asset of video `id`: `video_123.mp4` for an id of letters, digits and `_ - . :` that
-    /// does not start with a dot (up to 100 characters). Any other id (a gateway's base64 with `/`, `+`, `=`, or one
-    /// that could climb out of the folder) gets a derived name: the id with every other character replaced by `_`,
-    /// cut to 60 characters (a leading dot too), then `-` and 16 hex digits of its SHA-256, so two ids never share a file.
-    public func fileName(for id: VideoID) -> String {
-        let raw = id.rawValue
-        let isPlain = raw.utf8.count <= 100 && raw.first != "." && raw.utf8.allSatisfy(Self.isPlainNameByte)
-        if isPlain { return raw + "." + fileExtension }
-        var readable = Array(raw.utf8.prefix(60).map { Self.isPlainNameByte($0) ? $0 : UInt8(ascii: "_") })
-        if readable.first == UInt8(ascii: ".") { readable[0] = UInt8(ascii: "_") }  // no hidden files
-        let digest = SHA256.hex(of: Data(raw.utf8)).prefix(16)
-        return String(decoding: readable, as: UTF8.self) + "-" + digest + "." + fileExtension
-    }
-
-    private static func isPlainNameByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-            UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: ":"):
-            return true
-        default:
-            return false
-        }
-    }
-
     /// Whether `contentType` (parameters such as `; charset` ignored, case ignored) is this variant's media type.
     public func accepts(contentType: String?) -> Bool {
         Self.mediaType(of: contentType) == mediaType

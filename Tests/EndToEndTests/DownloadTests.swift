@@ -88,7 +88,7 @@ struct DownloadTests {
                 let row = try #require(try bench.downloads(id).first)
                 #expect(row.ok && row.httpStatus == 200 && row.requestID == served.requestID && row.contentType == "video/mp4")
                 #expect(row.path == bench.videos + "/\(id).mp4" && row.bytes == Int64(file.count))
-                #expect(row.sha256 == SHA256.hex(of: served.body))
+                #expect(row.sha256 == sha256Hex(served.body))
                 #expect(result.stdout.contains("\(id): downloaded \(bench.videos)/\(id).mp4 (") && result.stdout.contains("sha256 \(row.sha256!)"))
             }
             #expect(result.stdout.split(separator: "\n").last?.hasPrefix("download: 3 downloaded, 0 already downloaded, 0 failed (3 requests in ") == true)
@@ -119,7 +119,7 @@ struct DownloadTests {
                 #expect(served.query == "variant=\(variant.rawValue)" && served.headers["content-type"] == variant.mediaType)
                 #expect(try bench.bytes("video_variants.\(variant.fileExtension)") == served.body)
                 let row = try #require(try bench.downloads("video_variants").last)
-                #expect(row.variant == variant && row.ok && row.sha256 == SHA256.hex(of: served.body))
+                #expect(row.variant == variant && row.ok && row.sha256 == sha256Hex(served.body))
             }
             #expect(bench.files() == ["video_variants.jpg", "video_variants.webp"])
             #expect(try bench.database().job(VideoID(validating: "video_variants"))?.downloadedAt == nil, "no video downloaded yet")

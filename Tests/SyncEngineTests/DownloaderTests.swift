@@ -2,6 +2,7 @@ import Foundation
 import JobStore
 import Synchronization
 import SyncEngine
+import TestSupport
 import Testing
 import VideoAPI
 
@@ -100,7 +101,7 @@ struct DownloaderTests {
         #expect(entries() == ["video_done.mp4"], "no temporary file is left")
         let row = try #require(try db.downloads(of: Self.ids("video_done")[0]).first)
         #expect(row.ok && row.path == file && row.bytes == Int64(ContentServer.bytes("video_done").count))
-        #expect(row.sha256 == SHA256.hex(of: ContentServer.bytes("video_done")))
+        #expect(row.sha256 == sha256Hex(ContentServer.bytes("video_done")))
         #expect(summary.results.map(\.line) == ["video_done: downloaded \(file) (2.0 KB, sha256 \(row.sha256!))"])
     }
 
@@ -136,7 +137,7 @@ struct DownloaderTests {
         #expect(summary.expired == 1 && summary.notCompleted == 1 && summary.downloaded == 1 && summary.exitCode == .partial)
         #expect(summary.results.map(\.outcome) == [
             .expired(at: Self.completedAt - 7200 + 3600), .notCompleted(.running),
-            .downloaded(SavedContent(path: files + "/video_done.mp4", bytes: Int64(ContentServer.bytes("video_done").count), sha256: SHA256.hex(of: ContentServer.bytes("video_done"))), attempts: 1),
+            .downloaded(SavedContent(path: files + "/video_done.mp4", bytes: Int64(ContentServer.bytes("video_done").count), sha256: sha256Hex(ContentServer.bytes("video_done"))), attempts: 1),
         ])
         #expect(summary.results[0].line == "video_old: its video expired at 2026-03-12T06:03:20Z, not fetched (--force tries anyway)")
         let forced = try await downloader.download(Self.ids("video_old"), variant: .video, force: true, concurrency: 1)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import VideoAPI
 
@@ -121,7 +122,7 @@ struct ContentDownloadTests {
         let writers = WriterLog()
         let (final, attempts, script) = try await download([.content(Self.mp4)], writers: writers)
         #expect(final.ok && attempts.count == 1)
-        #expect(final.file == SavedContent(path: "/x/video_dl.mp4", bytes: Int64(Self.mp4.count), sha256: SHA256.hex(of: Self.mp4)))
+        #expect(final.file == SavedContent(path: "/x/video_dl.mp4", bytes: Int64(Self.mp4.count), sha256: sha256Hex(Self.mp4)))
         #expect(final.httpStatus == 200 && final.requestID == "req_ok" && final.contentType == "video/mp4")
         #expect(final.error == nil && final.body == nil)
         #expect(writers.entries.value.count == 1)
