@@ -23,6 +23,8 @@ let package = Package(
 
         // The domain: ids, phases, videos, poll/download/create attempts, error info; no dependencies.
         .target(name: "VideoModel"),
+        // Files that appear only when complete (temporary file, fsync, rename): exports, metrics files, downloads.
+        .target(name: "AtomicFile"),
         .target(name: "VideoAPI", dependencies: [
             "VideoModel",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -37,10 +39,10 @@ let package = Package(
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .target(name: "SyncEngine", dependencies: [
-            "VideoAPI", "JobStore",
+            "VideoAPI", "JobStore", "AtomicFile",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "Reports", dependencies: ["JobStore", "VideoModel"]),
+        .target(name: "Reports", dependencies: ["JobStore", "VideoModel", "AtomicFile"]),
         .target(name: "VideoSimulator", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -50,7 +52,7 @@ let package = Package(
         // The embedded demo: simulator + sync passes + reports, in one process.
         .target(name: "Demo", dependencies: ["VideoSimulator", "SyncEngine", "JobStore", "Reports", "VideoAPI"]),
         .executableTarget(name: "soratrack", dependencies: [
-            "VideoAPI", "JobStore", "SyncEngine", "Reports", "VideoSimulator", "Demo",
+            "AtomicFile", "VideoAPI", "JobStore", "SyncEngine", "Reports", "VideoSimulator", "Demo",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

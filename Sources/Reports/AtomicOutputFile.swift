@@ -1,26 +1,24 @@
+import AtomicFile
 import Foundation
 
-/// A file that appears at its path only when complete: written to a hidden temporary file in the same
-/// folder, synced, then renamed into place. A failed or killed write never leaves a partial file at the path.
+/// An output file (`export --output`, `metrics --output`) written through ``AtomicFile``: it appears at its path
+/// only when complete, with the bytes written through an ``OutputSink``.
 ///
-/// The temporary file is `.NAME.soratrack-PID-RANDOM.tmp`; one left behind by a killed process is removed by
-/// the next write to the same path. A new file gets mode 0600 (it holds the same history as the database);
-/// a replaced file keeps its permissions.
+/// A new file gets mode 0600 (it holds the same history as the database); a replaced file keeps its permissions.
+/// A temporary file left behind by a killed process is removed by the next write to the same path.
 public final class AtomicOutputFile {
     /// Where the file appears.
-    public let path: String
+    public var path: String { file.path }
     /// The hidden file written first.
-    public let temporaryPath: String
+    public var temporaryPath: String { file.temporaryPath }
     /// The bytes of the file go here.
     public let sink: OutputSink
-    private var descriptor: Int32
+    private let file: AtomicFile
 
     /// Creates the temporary file (exclusively) beside `path`, after removing stale ones of earlier killed runs.
     public init(path: String) throws(OutputFileError) {
-        self.path = path
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
-        let name = url.lastPathComponent
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
             throw .cannotCreate(path: path, reason: "it is a folder; name a file")
@@ -28,57 +26,38 @@ public final class AtomicOutputFile {
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
             throw .cannotCreate(path: path, reason: "the folder \(folder) does not exist")
         }
-        Self.removeStaleTemporaryFiles(folder: folder, name: name)
-        let random = String(UInt32.random(in: 0...UInt32.max), radix: 16)
-        temporaryPath = folder + "/" + Self.temporaryPrefix(name) + "\(getpid())-\(random).tmp"
+        AtomicFile.removeStaleTemporaryFiles(folder: folder, name: url.lastPathComponent)
         var existing = stat()
         let mode: mode_t = stat(path, &existing) == 0 ? existing.st_mode & 0o7777 : 0o600
-        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw .cannotCreate(path: path, reason: String(cString: strerror(errno)))
+        do {
+            file = try AtomicFile(path: path, mode: 0o600)
+        } catch {
+            throw Self.failure(error, path: path)
         }
-        if mode != 0o600 { _ = fchmod(descriptor, mode) }
-        sink = OutputSink(descriptor: descriptor)
+        if mode != 0o600 { file.setMode(mode) }
+        sink = OutputSink(descriptor: file.descriptor)
     }
 
-    deinit { discard() }
+    /// Sets the permission bits of the file (for a new file readable by others).
+    public func setMode(_ mode: mode_t) { file.setMode(mode) }
 
     /// Flushes, syncs to disk and renames the file into place.
     public func commit() throws(OutputFileError) {
-        guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: "the file was already closed") }
         do {
             try sink.flush()
         } catch {
             discard()
             throw .cannotWrite(path: path, reason: error.description)
         }
-        if fsync(descriptor) != 0 {
-            let reason = String(cString: strerror(errno))
-            discard()
-            throw .cannotWrite(path: path, reason: reason)
-        }
-        close(descriptor)
-        descriptor = -1
-        guard rename(temporaryPath, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporaryPath)
-            throw .cannotCreate(path: path, reason: reason)
-        }
-        // Make the rename itself durable.
-        let folder = open(URL(fileURLWithPath: path).deletingLastPathComponent().path, O_RDONLY | O_CLOEXEC)
-        if folder >= 0 {
-            fsync(folder)
-            close(folder)
+        do {
+            try file.commit()
+        } catch {
+            throw Self.failure(error, path: path)
         }
     }
 
     /// Closes and removes the temporary file; the path is left as it was.
-    public func discard() {
-        guard descriptor >= 0 else { return }
-        close(descriptor)
-        descriptor = -1
-        unlink(temporaryPath)
-    }
+    public func discard() { file.discard() }
 
     /// Runs `body` on the file's sink, then commits; on any error discards the file and rethrows
     /// (a write failure as ``OutputFileError/cannotWrite(path:reason:)``).
@@ -102,16 +81,10 @@ public final class AtomicOutputFile {
         try AtomicOutputFile(path: path).write(body)
     }
 
-    static func temporaryPrefix(_ name: String) -> String { "." + name + ".soratrack-" }
-
-    /// Removes `.NAME.soratrack-PID-….tmp` files whose process is gone (killed mid-write).
-    static func removeStaleTemporaryFiles(folder: String, name: String) {
-        let prefix = temporaryPrefix(name)
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
-        for entry in entries where entry.hasPrefix(prefix) && entry.hasSuffix(".tmp") {
-            let rest = entry.dropFirst(prefix.count)
-            guard let pid = rest.split(separator: "-").first.flatMap({ Int32($0) }), pid > 0 else { continue }
-            if kill(pid, 0) == -1 && errno == ESRCH { unlink(folder + "/" + entry) }
+    private static func failure(_ error: AtomicFile.Failure, path: String) -> OutputFileError {
+        switch error {
+        case .cannotCreate(let reason): .cannotCreate(path: path, reason: reason)
+        case .cannotWrite(let reason): .cannotWrite(path: path, reason: reason)
         }
     }
 }

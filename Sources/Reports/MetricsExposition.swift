@@ -164,7 +164,7 @@ public struct MetricsExposition: Sendable, Equatable {
     public func write(toFile path: String) throws {
         let isNew = !FileManager.default.fileExists(atPath: path)
         let file = try AtomicOutputFile(path: path)
-        if isNew { _ = chmod(file.temporaryPath, 0o644) }
+        if isNew { file.setMode(0o644) }
         try file.write { sink in try write(to: sink) }
     }
 

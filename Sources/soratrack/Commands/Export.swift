@@ -1,4 +1,5 @@
 import ArgumentParser
+import AtomicFile
 import Foundation
 import JobStore
 import Reports
@@ -51,10 +52,9 @@ struct Export: AsyncParsableCommand {
             }
             if let output, output != "-" {
                 let file = try AtomicOutputFile(path: output)
-                let partial = file.temporaryPath
                 // Ctrl-C or SIGTERM: remove the partial file at once, then end as the signal would have.
                 let signals = TerminationSignals { signal in
-                    unlink(partial)
+                    AtomicFile.removeUnfinished()
                     _exit(ExitStatus(signal: signal).rawValue)
                 }
                 defer { signals.cancel() }
