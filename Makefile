@@ -88,7 +88,7 @@ test-gateways: deps $(GATEWAY_VENV)/.installed
 ## hyperfine and time through apt when they are missing, and the SDK's virtualenv. BENCH_QUICK=1 skips
 ## the reports on the 100k/2M history (seeded once, a few minutes, then reused). BENCH_ONLY=bad-day runs
 ## only the bad-day rows (refused and hanging API, a 600 req/min rate limit, one stderr line: about 2 min);
-## BENCH_ONLY takes a comma-separated list of sync, latency, insert, reports, export, idle, bad-day.
+## BENCH_ONLY takes a comma-separated list of sync, latency, insert, reports, export, idle, bad-day, json.
 BENCH_APT := sqlite3:sqlite3 wrk:wrk hyperfine:hyperfine /usr/bin/time:time
 bench: deps $(VENV)/.installed
 	@missing=""; for pair in $(BENCH_APT); do command -v "$${pair%%:*}" >/dev/null || missing="$$missing $${pair##*:}"; done; \
@@ -96,6 +96,7 @@ bench: deps $(VENV)/.installed
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; fi
 	$(SWIFT) build -c release --static-swift-stdlib --product soratrack --scratch-path $(RELEASE_DIR)
 	$(SWIFT) build -c release --static-swift-stdlib --product soratrack-seed --scratch-path $(RELEASE_DIR)
+	$(SWIFT) build -c release --static-swift-stdlib --product soratrack-json-bench --scratch-path $(RELEASE_DIR)
 	bench/run.sh $(RELEASE_DIR)/release
 
 clean:

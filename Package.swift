@@ -44,6 +44,7 @@ let package = Package(
         ]),
         .target(name: "Reports", dependencies: ["JobStore", "VideoModel", "AtomicFile"]),
         .target(name: "VideoSimulator", dependencies: [
+            "VideoModel",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -59,6 +60,8 @@ let package = Package(
 
         // Fills a database with a large synthetic history for benchmarks (not installed).
         .executableTarget(name: "soratrack-seed", dependencies: ["JobStore", "VideoModel"], path: "bench/Seed"),
+        // Times the hand-written JSON reader and writer against Foundation's (not installed).
+        .executableTarget(name: "soratrack-json-bench", dependencies: ["VideoModel", "VideoSimulator"], path: "bench/JSONBench"),
 
         // Runs the built executable as a process; shared by the test targets that need one.
         .target(name: "TestSupport", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Tests/TestSupport"),

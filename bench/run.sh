@@ -21,9 +21,11 @@
 #      accepts and never answers (`--timeout 10s`: exit 69 within 20 s), one limited to 600 requests a minute
 #      with a burst of 10 (one run polls every job, at most 2 % of its requests get a 429, and it takes at
 #      most 1.15 x the ideal (1000 - 10) / 10 s), and the lines a failing run prints on stderr (exactly 1)
+#   8. the hand-written JSON reader (a poll's body, as sync reads it) and writer (the simulator's) against
+#      JSONDecoder/JSONEncoder and JSONSerialization doing the same work (soratrack-json-bench)
 #
 # Environment: BENCH_ONLY=PART[,PART...] runs only those parts: sync (1 and the bytes per poll of 3),
-# latency (2), insert (the insert rate of 3), reports (4), export (5), idle (6), bad-day (7); for example
+# latency (2), insert (the insert rate of 3), reports (4), export (5), idle (6), bad-day (7), json (8); for example
 # `BENCH_ONLY=bad-day make bench` (about 2 minutes once built). BENCH_QUICK=1 (skip part 4, and part 5
 # unless the 2M database is already seeded),
 # BENCH_DB (the 2M database, as in reports-vs-sqlite.sh), BENCH_JOBS (default 10000), BENCH_SYNCS
@@ -36,6 +38,7 @@ cd "$(dirname "$0")/.."
 RELEASE=${1:-.build-static/release}
 BIN=$RELEASE/soratrack
 SEED=$RELEASE/soratrack-seed
+JSON_BENCH=$RELEASE/soratrack-json-bench
 PYTHON=${BENCH_PYTHON:-.venv/bin/python}
 JOBS=${BENCH_JOBS:-10000}
 SYNCS=${BENCH_SYNCS:-10}
@@ -47,7 +50,7 @@ KEY=sk-bench
 BIG_DB=${BENCH_DB:-${TMPDIR:-/tmp}/soratrack-bench-100k-2m.sqlite}
 END=1795910400 # the end of the seeded history, as in reports-vs-sqlite.sh
 
-PARTS="sync latency insert reports export idle bad-day"
+PARTS="sync latency insert reports export idle bad-day json"
 ONLY=${BENCH_ONLY:-}
 for part in ${ONLY//,/ }; do
     [[ " $PARTS " == *" $part "* ]] || { echo "bench: BENCH_ONLY: unknown part '$part' (parts: $PARTS)" >&2; exit 64; }
@@ -62,6 +65,7 @@ want() {
 
 tools="$BIN"
 want insert reports && tools+=" $SEED"
+want json && tools+=" $JSON_BENCH"
 for tool in $tools; do
     [ -x "$tool" ] || { echo "bench: $tool is missing (swift build -c release --product $(basename "$tool"))" >&2; exit 64; }
 done
@@ -497,6 +501,23 @@ lines=$(( refused_err > hang_err ? refused_err : hang_err ))
 row "a failing run's stderr, default flags (lines; refused and hanging runs)" "$lines" "1 (bound)" "$(calc "%.2f" "$lines / 1")" "= 1" \
     "$(met "$refused_err == 1 && $hang_err == 1")"
 NOTES+=("bad day (part 7): its four rows took $(calc "%.0f" "$(now) - $bad_day_start") s")
+fi
+
+# --- 8. the hand-written JSON reader and writer against Foundation's ----------------------------------------------
+# Kept only while they pay (docs/architecture.md): reading a poll's body as sync does, and writing one as the
+# simulator answers every poll of these benchmarks; nanoseconds per body, best of five rounds of 100 000.
+if want json; then
+log "8. hand-written JSON against Foundation (soratrack-json-bench)"
+"$JSON_BENCH" 100000 >"$WORK/json.txt"
+json_ns() { awk -v name="$1" '$1 == name { print $2 }' "$WORK/json.txt"; }
+read_ours=$(json_ns read_parser); read_dec=$(json_ns read_jsondecoder); read_ser=$(json_ns read_jsonserialization)
+write_ours=$(json_ns write_jsontext); write_enc=$(json_ns write_jsonencoder); write_ser=$(json_ns write_jsonserialization)
+read_best=$(( read_dec < read_ser ? read_dec : read_ser ))
+write_best=$(( write_enc < write_ser ? write_enc : write_ser ))
+row "read a poll's body: hand-written parser vs the faster of JSONDecoder ($read_dec) and JSONSerialization ($read_ser) (ns/body)" \
+    "$read_ours" "$read_best" "$(calc "%.2f" "$read_ours / $read_best")" "< 1 to keep it" "$(met "$read_ours < $read_best")"
+row "write a poll's body: the simulator's JSONText vs the faster of JSONEncoder ($write_enc) and JSONSerialization ($write_ser) (ns/body)" \
+    "$write_ours" "$write_best" "$(calc "%.2f" "$write_ours / $write_best")" "< 1 to keep it" "$(met "$write_ours < $write_best")"
 fi
 
 # --- the table ---------------------------------------------------------------------------------------------------

@@ -39,6 +39,12 @@ package enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// The number as a `Double` (nil for other values).
+    package var doubleValue: Double? {
+        if case .number(let literal) = self { return Double(literal) }
+        return nil
+    }
+
     /// The value when it is a string.
     package var stringValue: String? {
         if case .string(let text) = self { return text }

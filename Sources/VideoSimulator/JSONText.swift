@@ -1,89 +1,89 @@
 /// A small JSON writer that appends straight into bytes, with commas placed automatically.
-struct JSONText {
-    private(set) var bytes: [UInt8] = []
+package struct JSONText {
+    package private(set) var bytes: [UInt8] = []
     /// Per open container: whether the next member needs a comma before it.
     private var needsComma: [Bool] = [false]
 
-    init(capacity: Int = 512) {
+    package init(capacity: Int = 512) {
         bytes.reserveCapacity(capacity)
     }
 
-    mutating func beginObject() {
+    package mutating func beginObject() {
         separate()
         bytes.append(UInt8(ascii: "{"))
         needsComma.append(false)
     }
 
-    mutating func endObject() {
+    package mutating func endObject() {
         needsComma.removeLast()
         bytes.append(UInt8(ascii: "}"))
         needsComma[needsComma.count - 1] = true
     }
 
-    mutating func beginArray() {
+    package mutating func beginArray() {
         separate()
         bytes.append(UInt8(ascii: "["))
         needsComma.append(false)
     }
 
-    mutating func endArray() {
+    package mutating func endArray() {
         needsComma.removeLast()
         bytes.append(UInt8(ascii: "]"))
         needsComma[needsComma.count - 1] = true
     }
 
     /// Writes an object key; the next value written belongs to it.
-    mutating func key(_ name: String) {
+    package mutating func key(_ name: String) {
         separate()
         appendQuoted(name)
         bytes.append(UInt8(ascii: ":"))
         needsComma[needsComma.count - 1] = false
     }
 
-    mutating func string(_ value: String?) {
+    package mutating func string(_ value: String?) {
         separate()
         if let value { appendQuoted(value) } else { appendNull() }
         needsComma[needsComma.count - 1] = true
     }
 
-    mutating func int(_ value: Int64?) {
+    package mutating func int(_ value: Int64?) {
         separate()
         if let value { bytes.append(contentsOf: String(value).utf8) } else { appendNull() }
         needsComma[needsComma.count - 1] = true
     }
 
-    mutating func number(_ value: Double) {
+    package mutating func number(_ value: Double) {
         separate()
         if value.isFinite { bytes.append(contentsOf: "\(value)".utf8) } else { appendNull() }
         needsComma[needsComma.count - 1] = true
     }
 
-    mutating func bool(_ value: Bool) {
+    package mutating func bool(_ value: Bool) {
         separate()
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
         needsComma[needsComma.count - 1] = true
     }
 
-    mutating func null() {
+    package mutating func null() {
         separate()
         appendNull()
         needsComma[needsComma.count - 1] = true
     }
 
     /// `"key": "value"` (or `null`).
-    mutating func field(_ name: String, _ value: String?) {
+    package mutating func field(_ name: String, _ value: String?) {
         key(name)
         string(value)
     }
 
     /// `"key": 123` (or `null`).
-    mutating func field(_ name: String, _ value: Int64?) {
+    package mutating func field(_ name: String, _ value: Int64?) {
         key(name)
         int(value)
     }
 
     /// `"key": true|false`.
-    mutating func field(_ name: String, _ value: Bool) {
+    package mutating func field(_ name: String, _ value: Bool) {
         key(name)
         bool(value)
     }

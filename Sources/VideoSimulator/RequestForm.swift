@@ -1,4 +1,5 @@
 import Foundation
+import VideoModel
 
 /// The fields of a create or remix request body, read alike from JSON and from `multipart/form-data`.
 struct RequestForm: Sendable {
@@ -36,7 +37,7 @@ struct RequestForm: Sendable {
                 fields = [:]
                 return
             }
-            guard case .object(let fields)? = try? JSONDecoder().decode(JSONValue.self, from: Data(request.body)) else {
+            guard case .object(let fields)? = try? JSONValue.parse(Data(request.body)) else {
                 throw .badRequest(
                     "We could not parse the JSON body of your request. (HINT: This likely means you aren't using "
                         + "your HTTP library correctly. The API expects a JSON payload, but what was sent was not valid JSON.)"
@@ -105,5 +106,19 @@ struct RequestForm: Sendable {
             "Invalid type for '\(name)': expected \(expected), but got \(value.typeDescription) instead.",
             param: name, code: "invalid_type"
         )
+    }
+}
+
+extension JSONValue {
+    /// How the real API names a value's type in its messages ("a string", "an integer", ...).
+    var typeDescription: String {
+        switch self {
+        case .string: "a string"
+        case .number(let literal): Double(literal).map { $0.rounded() == $0 } ?? false ? "an integer" : "a decimal"
+        case .bool: "a boolean"
+        case .object: "an object"
+        case .array: "an array"
+        case .null: "null"
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import VideoModel
 
 /// A scripted simulator run: videos with fixed ids, outcomes, fault scripts and quirks, plus global settings.
 ///
@@ -44,7 +45,7 @@ public struct Scenario: Sendable, Hashable {
     public static func parse(_ data: Data, source: String = "scenario") throws(ScenarioError) -> Scenario {
         let json: JSONValue
         do {
-            json = try JSONDecoder().decode(JSONValue.self, from: data)
+            json = try JSONValue.parse(data)
         } catch {
             throw .notJSON(source: source, reason: ScenarioReader.reason(of: error))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import VideoModel
 
 /// Reads a scenario document field by field, refusing unknown fields and bad values with the path of the culprit.
 struct ScenarioReader {
@@ -66,9 +67,9 @@ struct ScenarioReader {
         if let model = try fields.text("model", nonEmpty: true) { video.model = model }
         switch fields["seconds"] {
         case nil: break
-        case .number(let number)? where number == number.rounded() && number > 0 && number < 1e6:
-            video.seconds = String(Int(number))
         case .string(let text)? where !text.isEmpty: video.seconds = text
+        case let value? where value.doubleValue.map({ $0 == $0.rounded() && $0 > 0 && $0 < 1e6 }) ?? false:
+            video.seconds = String(Int(value.doubleValue!))
         default: throw invalid(path + ".seconds", "must be a clip length such as \"4\" or 8")
         }
         if let size = try fields.text("size") {
@@ -141,7 +142,8 @@ struct ScenarioReader {
         switch fields["count"] {
         case nil: break
         case .string("always")?: count = nil
-        case .number(let number)? where number == number.rounded() && number >= 1 && number <= 100_000: count = Int(number)
+        case let value? where value.doubleValue.map({ $0 == $0.rounded() && $0 >= 1 && $0 <= 100_000 }) ?? false:
+            count = Int(value.doubleValue!)
         default: throw invalid(path + ".count", "must be a whole number from 1 to 100000, or \"always\"")
         }
         return (try fault(named: name, fields), count)
@@ -265,7 +267,7 @@ struct ScenarioReader {
     }
 
     private func integer(_ json: JSONValue, at path: String, in range: ClosedRange<Int>) throws(ScenarioError) -> Int {
-        guard case .number(let number) = json, number == number.rounded(), number >= Double(range.lowerBound),
+        guard let number = json.doubleValue, number == number.rounded(), number >= Double(range.lowerBound),
             number <= Double(range.upperBound)
         else {
             let bounds = "from \(range.lowerBound) to \(range.upperBound)"
@@ -276,9 +278,10 @@ struct ScenarioReader {
 
     /// A duration: a number of seconds, or text such as `500ms`, `5s`, `2m`.
     private func duration(_ json: JSONValue, at path: String) throws(ScenarioError) -> Duration {
-        switch json {
-        case .number(let seconds) where seconds.isFinite && seconds >= 0 && seconds < 1e9:
+        if let seconds = json.doubleValue, seconds.isFinite && seconds >= 0 && seconds < 1e9 {
             return .nanoseconds(Int64((seconds * 1e9).rounded()))
+        }
+        switch json {
         case .string(let text):
             if let duration = SimulatorConfiguration.parseLatency(text) { return duration }
         default: break
@@ -293,7 +296,7 @@ struct ScenarioReader {
     private static func shown(_ json: JSONValue) -> String {
         switch json {
         case .string(let text): text.debugDescription
-        case .number(let number): number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        case .number(let literal): JSONValue.canonicalNumberText(literal)
         case .bool(let flag): String(flag)
         default: json.typeDescription
         }
