@@ -7,7 +7,7 @@ extension JobDatabase {
     public static let undatedContentLifetime: Int64 = 24 * 3600
 
     /// Records one download attempt (ok or failed, with the error body when one came), in one transaction.
-    public func recordDownload(_ attempt: ContentAttempt) throws(StoreError) {
+    public func recordDownload(_ attempt: DownloadAttempt) throws(StoreError) {
         try write { db in
             guard let jobID = try Int64.fetchOne(
                 db.cachedStatement(sql: "SELECT id FROM job WHERE video_id = ?"), arguments: [attempt.videoID.rawValue])
@@ -147,5 +147,25 @@ extension JobDatabase {
             lastSuccess: path.map { DownloadTarget.Saved(path: $0, bytes: row[4], sha256: row[5], finishedAt: row[6]) },
             lastFailedStatus: row[7],
             fileURL: StoredBody.bytes(row[8]).flatMap { try? Video.decode(from: $0) }?.fileURL)
+    }
+}
+
+/// How many completed jobs of one group were downloaded, and how many expired before any successful video download
+/// (`report losses`).
+public struct LossCounts: Sendable, Equatable {
+    public var group: String
+    /// Completed jobs of the group.
+    public var completed: Int
+    /// Completed jobs with at least one successful video download.
+    public var downloaded: Int
+    /// Completed jobs whose content expired (`expires_at ≤ now`) with no successful video download.
+    public var expiredUndownloaded: Int
+
+    /// Counts of one group.
+    public init(group: String, completed: Int, downloaded: Int, expiredUndownloaded: Int) {
+        self.group = group
+        self.completed = completed
+        self.downloaded = downloaded
+        self.expiredUndownloaded = expiredUndownloaded
     }
 }

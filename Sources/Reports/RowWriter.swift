@@ -31,3 +31,8 @@ public func makeRowWriter(_ format: OutputFormat, columns: [String], sink: Outpu
     case .table: return TableWriter(columns: columns, sink: sink, style: style)
     }
 }
+
+/// How rows are printed: aligned table for people, CSV/JSON/NDJSON for programs.
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case table, csv, json, ndjson
+}

@@ -14,7 +14,7 @@ public struct DownloadResult: Sendable, Equatable {
     /// What happened to one job.
     public enum Outcome: Sendable, Equatable {
         /// The file is in place.
-        case downloaded(SavedContent, attempts: Int)
+        case downloaded(SavedFile, attempts: Int)
         /// An earlier download's file is still there with its recorded size; nothing was fetched.
         case alreadyDownloaded(path: String)
         /// The content expired at this time (unix seconds); nothing was fetched.

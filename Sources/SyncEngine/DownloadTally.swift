@@ -20,7 +20,7 @@ final class DownloadTally: Sendable {
 
     var progress: SyncProgress { state.withLock { SyncProgress(done: $0.done, total: $0.total, errors: $0.failed) } }
 
-    func add(_ attempt: ContentAttempt, path: String) {
+    func add(_ attempt: DownloadAttempt, path: String) {
         state.withLock {
             $0.summary.attempts += 1
             if attempt.httpStatus != nil { $0.summary.responses += 1 }

@@ -13,7 +13,7 @@ extension ContentVariant {
         if isPlain { return raw + "." + fileExtension }
         var readable = Array(raw.utf8.prefix(60).map { Self.isPlainNameByte($0) ? $0 : UInt8(ascii: "_") })
         if readable.first == UInt8(ascii: ".") { readable[0] = UInt8(ascii: "_") }  // no hidden files
-        let digest = ContentDigest.hex(SHA256.hash(data: Data(raw.utf8))).prefix(16)
+        let digest = DownloadDigest.hex(SHA256.hash(data: Data(raw.utf8))).prefix(16)
         return String(decoding: readable, as: UTF8.self) + "-" + digest + "." + fileExtension
     }
 
@@ -29,7 +29,7 @@ extension ContentVariant {
 }
 
 /// SHA-256 digests as soratrack stores and prints them: 64 lowercase hex digits.
-enum ContentDigest {
+enum DownloadDigest {
     static func hex(_ digest: SHA256.Digest) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var text = [UInt8]()

@@ -38,3 +38,44 @@ extension HTTPRequest: CustomStringConvertible, CustomReflectable {
         Mirror(self, children: ["method": method, "url": url, "timeout": timeout], displayStyle: .struct)
     }
 }
+
+/// How the API key travels: OpenAI's `Authorization: Bearer KEY`, or Azure's `api-key: KEY`.
+public enum AuthHeader: String, Sendable, CaseIterable {
+    /// `Authorization: Bearer KEY` (OpenAI, the LiteLLM proxy, OpenRouter, Together, CometAPI).
+    case bearer
+    /// `api-key: KEY` (Azure AI Foundry).
+    case apiKey = "api-key"
+
+    /// The header field that carries `key`.
+    public func field(for key: String) -> (String, String) {
+        switch self {
+        case .bearer: ("Authorization", "Bearer \(key)")
+        case .apiKey: ("api-key", key)
+        }
+    }
+}
+
+/// A plain HTTP response, so the transport can be swapped in tests.
+public struct HTTPResponse: Sendable {
+    /// The status code.
+    public var status: Int
+    /// Header fields in order; names are case-insensitive.
+    public var headers: [(String, String)]
+    /// The whole body.
+    public var body: Data
+
+    /// Creates a response.
+    public init(status: Int, headers: [(String, String)] = [], body: Data = Data()) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The request id to record (see ``HeaderFields/requestID(in:)``).
+    public var requestID: String? { HeaderFields.requestID(in: headers) }
+
+    /// The first value of header `name` (case-insensitive).
+    public func header(_ name: String) -> String? {
+        HeaderFields.first(name, in: headers)
+    }
+}

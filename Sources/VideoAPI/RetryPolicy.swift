@@ -95,3 +95,21 @@ public struct RetryPolicy: Sendable {
         return nil
     }
 }
+
+/// How one attempt of a request ended, as the retry policy sees it.
+public enum AttemptOutcome: Sendable {
+    /// A response arrived: its status, headers and parsed error body (for non-2xx).
+    case response(status: Int, headers: [(String, String)], error: APIErrorInfo?)
+    /// No response arrived.
+    case transportFailure(TransportError)
+}
+
+/// What to do after an attempt.
+public enum RetryDecision: Sendable, Equatable {
+    /// Stop: the attempt succeeded, or failed in a way retrying cannot fix.
+    case done
+    /// Try again after waiting this long.
+    case retry(after: Duration)
+    /// The failure was worth retrying but no retry is allowed; the reason says why.
+    case giveUp(reason: String)
+}

@@ -164,7 +164,7 @@ public struct VideoAPIClient: Sendable {
 
     /// POST {base}/videos as multipart/form-data, laid out as the official SDKs send it, exactly once: a retry could
     /// create a second paid job. Throws only when the input reference cannot be read (then nothing is sent).
-    public func create(_ form: VideoCreateForm, boundary: String = MultipartBody.randomBoundary()) async throws(InputReferenceError) -> CreationAttempt {
+    public func create(_ form: VideoCreateForm, boundary: String = MultipartBody.randomBoundary()) async throws(InputReferenceError) -> CreateAttempt {
         let body = try form.multipartBody(boundary: boundary)
         var request = makeRequest(method: "POST", url: collectionURL)
         request.headers.append(("Content-Type", "multipart/form-data; boundary=\(boundary)"))
@@ -173,7 +173,7 @@ public struct VideoAPIClient: Sendable {
     }
 
     /// POST {base}/videos/{id}/remix as JSON `{"prompt": …}`, exactly once; the answer is a new job.
-    public func remix(_ source: VideoID, prompt: String) async -> CreationAttempt {
+    public func remix(_ source: VideoID, prompt: String) async -> CreateAttempt {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         var request = makeRequest(method: "POST", url: videoURL(source) + "/remix")
@@ -183,8 +183,8 @@ public struct VideoAPIClient: Sendable {
     }
 
     /// What one create or remix exchange produced: the new job's first snapshot, or why there is none.
-    private func creationAttempt(from exchange: Exchange) -> CreationAttempt {
-        var result = CreationAttempt(startedAt: exchange.startedAt, finishedAt: exchange.finishedAt)
+    private func creationAttempt(from exchange: Exchange) -> CreateAttempt {
+        var result = CreateAttempt(startedAt: exchange.startedAt, finishedAt: exchange.finishedAt)
         guard let response = exchange.response else {
             let error = exchange.transportError ?? .other("no response")
             if case .connectionRefused = error {

@@ -78,3 +78,11 @@ struct SimulatedJob: Sendable {
     /// Seconds between completion and asset expiry, as observed on the real API.
     static let assetLifetime: Int64 = 3600
 }
+
+/// How a simulated job ends.
+public enum SimulatedOutcome: Sendable, Hashable {
+    /// The job renders and ends `completed` with downloadable assets.
+    case completed
+    /// The job ends `failed` with this `error.code` and `error.message`.
+    case failed(code: String, message: String)
+}

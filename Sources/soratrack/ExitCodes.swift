@@ -55,8 +55,8 @@ enum ExitCodes {
             default: return .partial
             }
         case is InputReferenceError: return .dataError
-        case let error as CreationFailure: return SubmissionResult.exitStatus(for: error)
-        case let error as SubmissionError:
+        case let error as CreateFailure: return CreateResult.exitStatus(for: error)
+        case let error as CreateError:
             switch error {
             case .notRecorded(_, let storeError): return status(for: storeError)
             case .unconfirmed(let failure, _): return status(for: failure)

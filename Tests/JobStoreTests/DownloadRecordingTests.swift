@@ -19,17 +19,17 @@ struct DownloadRecordingTests {
     }
 
     static func attempt(
-        _ id: String, variant: ContentVariant = .video, at offset: Double = 0, status: Int? = 200, file: SavedContent? = nil,
+        _ id: String, variant: ContentVariant = .video, at offset: Double = 0, status: Int? = 200, file: SavedFile? = nil,
         body: String? = nil, error: String? = nil
-    ) -> ContentAttempt {
-        ContentAttempt(
+    ) -> DownloadAttempt {
+        DownloadAttempt(
             videoID: Poll.id(id), variant: variant, attempt: 0, startedAt: Poll.t0.addingTimeInterval(offset),
             finishedAt: Poll.t0.addingTimeInterval(offset + 0.25), httpStatus: status, requestID: status.map { "req_\($0)_\(offset)" },
             contentType: file == nil ? "application/json" : "video/mp4", file: file, body: body.map { Data($0.utf8) },
             error: error)
     }
 
-    static let saved = SavedContent(path: "/videos/video_done.mp4", bytes: 4096, sha256: String(repeating: "ab", count: 32))
+    static let saved = SavedFile(path: "/videos/video_done.mp4", bytes: 4096, sha256: String(repeating: "ab", count: 32))
 
     @Test("an ok attempt is one row with the file's path, size and SHA-256, and shows in jobs as downloaded_at")
     func okRow() throws {

@@ -57,15 +57,15 @@ enum ReportFixture {
     /// Records a successful video download of `id` (the file itself is not needed by reports).
     static func download(_ id: String, _ database: JobDatabase, at: Int64 = dayB + 4000) throws {
         let date = Date(timeIntervalSince1970: Double(at))
-        try database.recordDownload(ContentAttempt(
+        try database.recordDownload(DownloadAttempt(
             videoID: Poll.id(id), variant: .video, attempt: 0, startedAt: date, finishedAt: date, httpStatus: 200,
-            contentType: "video/mp4", file: SavedContent(path: "/videos/\(id).mp4", bytes: 1000, sha256: String(repeating: "0", count: 64))))
+            contentType: "video/mp4", file: SavedFile(path: "/videos/\(id).mp4", bytes: 1000, sha256: String(repeating: "0", count: 64))))
     }
 
     /// Records a failed video download of `id`: a JSON error body with HTTP 200.
     static func failedDownload(_ id: String, _ database: JobDatabase, at: Int64 = dayB + 4000) throws {
         let date = Date(timeIntervalSince1970: Double(at))
-        try database.recordDownload(ContentAttempt(
+        try database.recordDownload(DownloadAttempt(
             videoID: Poll.id(id), variant: .video, attempt: 0, startedAt: date, finishedAt: date, httpStatus: 200,
             contentType: "application/json", body: Data(#"{"error":{"message":"not ready"}}"#.utf8), error: "the server sent application/json instead of video/mp4: not ready"))
     }

@@ -137,7 +137,7 @@ struct DownloaderTests {
         #expect(summary.expired == 1 && summary.notCompleted == 1 && summary.downloaded == 1 && summary.exitCode == .partial)
         #expect(summary.results.map(\.outcome) == [
             .expired(at: Self.completedAt - 7200 + 3600), .notCompleted(.running),
-            .downloaded(SavedContent(path: files + "/video_done.mp4", bytes: Int64(ContentServer.bytes("video_done").count), sha256: sha256Hex(ContentServer.bytes("video_done"))), attempts: 1),
+            .downloaded(SavedFile(path: files + "/video_done.mp4", bytes: Int64(ContentServer.bytes("video_done").count), sha256: sha256Hex(ContentServer.bytes("video_done"))), attempts: 1),
         ])
         #expect(summary.results[0].line == "video_old: its video expired at 2026-03-12T06:03:20Z, not fetched (--force tries anyway)")
         let forced = try await downloader.download(Self.ids("video_old"), variant: .video, force: true, concurrency: 1)

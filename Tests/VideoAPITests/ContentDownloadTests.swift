@@ -71,7 +71,7 @@ struct ContentDownloadTests {
 
         init(failWrites: Bool = false) { self.failWrites = failWrites }
 
-        var open: @Sendable () throws -> any ContentWriter {
+        var open: @Sendable () throws -> any DownloadWriter {
             { [self] in
                 let index = entries.withValue { $0.append(Entry()); return $0.count - 1 }
                 return MemoryWriter(log: self, index: index)
@@ -80,7 +80,7 @@ struct ContentDownloadTests {
     }
 
     /// A writer that keeps the bytes in the log.
-    struct MemoryWriter: ContentWriter {
+    struct MemoryWriter: DownloadWriter {
         struct DiskFull: Error, CustomStringConvertible { var description: String { "cannot write /x/video_dl.mp4: No space left on device" } }
         let log: WriterLog
         let index: Int
@@ -106,9 +106,9 @@ struct ContentDownloadTests {
 
     func download(
         _ steps: [Step], variant: ContentVariant = .video, fileURL: String? = nil, writers: WriterLog = WriterLog(), retries: Int = 2
-    ) async throws -> (final: ContentAttempt, attempts: [ContentAttempt], script: StreamScript) {
+    ) async throws -> (final: DownloadAttempt, attempts: [DownloadAttempt], script: StreamScript) {
         let script = StreamScript(steps)
-        let recorded = Locked<[ContentAttempt]>([])
+        let recorded = Locked<[DownloadAttempt]>([])
         let final = try await client(script, retries: retries).downloadContent(
             Self.id, variant: variant, fileURL: fileURL, openWriter: writers.open
         ) { attempt in
@@ -122,7 +122,7 @@ struct ContentDownloadTests {
         let writers = WriterLog()
         let (final, attempts, script) = try await download([.content(Self.mp4)], writers: writers)
         #expect(final.ok && attempts.count == 1)
-        #expect(final.file == SavedContent(path: "/x/video_dl.mp4", bytes: Int64(Self.mp4.count), sha256: sha256Hex(Self.mp4)))
+        #expect(final.file == SavedFile(path: "/x/video_dl.mp4", bytes: Int64(Self.mp4.count), sha256: sha256Hex(Self.mp4)))
         #expect(final.httpStatus == 200 && final.requestID == "req_ok" && final.contentType == "video/mp4")
         #expect(final.error == nil && final.body == nil)
         #expect(writers.entries.value.count == 1)

@@ -35,16 +35,16 @@ struct Remix: AsyncParsableCommand {
     @OptionGroup var log: LogOptions
 
     func validate() throws {
-        try CreationArguments.validate(prompt: prompt)
+        try CreateArguments.validate(prompt: prompt)
     }
 
     func run() async throws {
         try await ExitCodes.run {
             let source = try VideoID(validating: id)
             return try await api.withClient(maxConnections: 1) { client in
-                let submission = Submission(database: try database.open(), client: client)
-                let result = try await submission.remix(source, prompt: prompt, label: label, created: CreationArguments.printID)
-                CreationArguments.report(result, verb: "remixed \(source) into", quiet: log.quiet)
+                let submission = JobCreator(database: try database.open(), client: client)
+                let result = try await submission.remix(source, prompt: prompt, label: label, created: CreateArguments.printID)
+                CreateArguments.report(result, verb: "remixed \(source) into", quiet: log.quiet)
                 return result.exitCode
             }
         }

@@ -47,12 +47,12 @@ struct Submit: AsyncParsableCommand {
     @OptionGroup var log: LogOptions
 
     func validate() throws {
-        try CreationArguments.validate(prompt: prompt)
+        try CreateArguments.validate(prompt: prompt)
         if let model, model.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--model must not be empty") }
         if let seconds, seconds.isEmpty || !seconds.allSatisfy(\.isASCII) || Int(seconds).map({ $0 <= 0 }) ?? true {
             throw ValidationError("--seconds must be a whole number of seconds such as 4, 8 or 12")
         }
-        if let size, !CreationArguments.isSize(size) {
+        if let size, !CreateArguments.isSize(size) {
             throw ValidationError("--size must be WIDTHxHEIGHT such as 1280x720 or 720x1280")
         }
     }
@@ -62,9 +62,9 @@ struct Submit: AsyncParsableCommand {
             let reference = try inputReference.map { path throws(InputReferenceError) in try InputReference(path: path) }
             let form = VideoCreateForm(prompt: prompt, model: model, seconds: seconds, size: size, inputReference: reference)
             return try await api.withClient(maxConnections: 1) { client in
-                let submission = Submission(database: try database.open(), client: client)
-                let result = try await submission.submit(form, label: label, created: CreationArguments.printID)
-                CreationArguments.report(result, verb: "submitted", quiet: log.quiet)
+                let submission = JobCreator(database: try database.open(), client: client)
+                let result = try await submission.submit(form, label: label, created: CreateArguments.printID)
+                CreateArguments.report(result, verb: "submitted", quiet: log.quiet)
                 return result.exitCode
             }
         }

@@ -19,9 +19,9 @@ extension VideoAPIClient {
     /// own origin (scheme, host and port): a signed link on another host gets no `Authorization` or `api-key` header.
     public func downloadContent(
         _ id: VideoID, variant: ContentVariant, fileURL: String? = nil,
-        openWriter: @escaping @Sendable () throws -> any ContentWriter,
-        record: @Sendable (ContentAttempt) async throws -> Void
-    ) async throws -> ContentAttempt {
+        openWriter: @escaping @Sendable () throws -> any DownloadWriter,
+        record: @Sendable (DownloadAttempt) async throws -> Void
+    ) async throws -> DownloadAttempt {
         var request = makeRequest(method: "GET", url: contentURL(id, variant: variant))
         let result = try await fetchWithRetries(
             request, id: id, variant: variant, firstAttempt: 0, openWriter: openWriter, record: record)
@@ -42,9 +42,9 @@ extension VideoAPIClient {
     /// One source's attempts, numbered from `firstAttempt`, until the policy stops them.
     private func fetchWithRetries(
         _ request: HTTPRequest, id: VideoID, variant: ContentVariant, firstAttempt: Int,
-        openWriter: @escaping @Sendable () throws -> any ContentWriter,
-        record: @Sendable (ContentAttempt) async throws -> Void
-    ) async throws -> ContentAttempt {
+        openWriter: @escaping @Sendable () throws -> any DownloadWriter,
+        record: @Sendable (DownloadAttempt) async throws -> Void
+    ) async throws -> DownloadAttempt {
         var request = request
         // What the official SDKs send for this endpoint.
         request.headers = request.headers.map { $0.0.lowercased() == "accept" ? ($0.0, "application/binary") : $0 }
@@ -58,7 +58,7 @@ extension VideoAPIClient {
         }
         // Nil: cancelled while waiting for the run's rate budget, so nothing was sent.
         return final?.0 ?? contentAttempt(
-            id, variant: variant, attempt: firstAttempt, startedAt: clock.now(), fetched: FetchedContent(failure: .interrupted))
+            id, variant: variant, attempt: firstAttempt, startedAt: clock.now(), fetched: DownloadResponse(failure: .interrupted))
     }
 
     /// Whether `url` has the base URL's scheme, host and port (default ports filled in), so the key may go there.
@@ -78,15 +78,15 @@ extension VideoAPIClient {
 
     /// One attempt: the transport's stream raced against a watch on the body stalling.
     private func fetchContent(
-        _ request: HTTPRequest, variant: ContentVariant, openWriter: @escaping @Sendable () throws -> any ContentWriter
-    ) async -> FetchedContent {
-        let progress = FetchProgress()
+        _ request: HTTPRequest, variant: ContentVariant, openWriter: @escaping @Sendable () throws -> any DownloadWriter
+    ) async -> DownloadResponse {
+        let progress = DownloadProgress()
         let transport = transport
         let stallLimit = timeout
         do {
-            return try await withThrowingTaskGroup(of: FetchedContent.self) { group in
+            return try await withThrowingTaskGroup(of: DownloadResponse.self) { group in
                 group.addTask {
-                    await ContentReceiver(variant: variant, progress: progress).receive(
+                    await DownloadReceiver(variant: variant, progress: progress).receive(
                         request, transport: transport, openWriter: openWriter)
                 }
                 group.addTask {
@@ -94,19 +94,19 @@ extension VideoAPIClient {
                     return progress.stalled(after: stallLimit)
                 }
                 defer { group.cancelAll() }
-                guard let first = try await group.next() else { return FetchedContent(failure: .interrupted) }
+                guard let first = try await group.next() else { return DownloadResponse(failure: .interrupted) }
                 return first
             }
         } catch {
-            return FetchedContent(failure: .interrupted)
+            return DownloadResponse(failure: .interrupted)
         }
     }
 
     /// The record of one fetched attempt, every text and body with the key redacted.
     private func contentAttempt(
-        _ id: VideoID, variant: ContentVariant, attempt: Int, startedAt: Date, fetched: FetchedContent
-    ) -> ContentAttempt {
-        var result = ContentAttempt(
+        _ id: VideoID, variant: ContentVariant, attempt: Int, startedAt: Date, fetched: DownloadResponse
+    ) -> DownloadAttempt {
+        var result = DownloadAttempt(
             videoID: id, variant: variant, attempt: attempt, startedAt: startedAt, finishedAt: clock.now(),
             httpStatus: fetched.status, requestID: HeaderFields.requestID(in: fetched.headers),
             contentType: fetched.header("content-type"), file: fetched.saved)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One attempt at downloading an asset of a video, whatever happened: what the database records as a `download` row.
-public struct ContentAttempt: Sendable {
+public struct DownloadAttempt: Sendable {
     /// The video asked about.
     public var videoID: VideoID
     /// Which asset.
@@ -19,7 +19,7 @@ public struct ContentAttempt: Sendable {
     /// The `content-type` header.
     public var contentType: String?
     /// The file written, when the attempt succeeded.
-    public var file: SavedContent?
+    public var file: SavedFile?
     /// What the server sent instead of the content (an error body, an HTML page), at most
     /// ``VideoAPIClient/maxErrorBodyBytes``, with the API key redacted.
     public var body: Data?
@@ -35,7 +35,7 @@ public struct ContentAttempt: Sendable {
     /// Creates an attempt record from its fields.
     public init(
         videoID: VideoID, variant: ContentVariant, attempt: Int, startedAt: Date, finishedAt: Date, httpStatus: Int? = nil,
-        requestID: String? = nil, contentType: String? = nil, file: SavedContent? = nil, body: Data? = nil,
+        requestID: String? = nil, contentType: String? = nil, file: SavedFile? = nil, body: Data? = nil,
         apiError: APIErrorInfo? = nil, error: String? = nil
     ) {
         self.videoID = videoID
@@ -60,7 +60,7 @@ public struct ContentAttempt: Sendable {
 }
 
 /// A downloaded file: where it is, its size and its SHA-256, computed while it streamed.
-public struct SavedContent: Sendable, Equatable {
+public struct SavedFile: Sendable, Equatable {
     /// The absolute path of the file.
     public var path: String
     /// Its size in bytes.

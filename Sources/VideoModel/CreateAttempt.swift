@@ -1,5 +1,39 @@
+import Foundation
+
+/// One create or remix request (sent once, never retried) and what came of it.
+public struct CreateAttempt: Sendable {
+    /// When the request was sent (client clock).
+    public var startedAt: Date
+    /// When the answer (or the failure) arrived (client clock).
+    public var finishedAt: Date
+    /// The HTTP status; nil when no response arrived.
+    public var httpStatus: Int?
+    /// The `x-request-id` header.
+    public var requestID: String?
+    /// The raw body as received (the API key redacted, should a proxy echo it); nil without a response.
+    public var body: Data?
+    /// The new job's first snapshot: set when the answer is a video with a usable id.
+    public var created: PollAttempt?
+    /// Why there is no job; nil when `created` is set.
+    public var failure: CreateFailure?
+
+    /// An attempt record from its fields.
+    public init(
+        startedAt: Date, finishedAt: Date, httpStatus: Int? = nil, requestID: String? = nil, body: Data? = nil,
+        created: PollAttempt? = nil, failure: CreateFailure? = nil
+    ) {
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.httpStatus = httpStatus
+        self.requestID = requestID
+        self.body = body
+        self.created = created
+        self.failure = failure
+    }
+}
+
 /// Why a create or remix gave no job that soratrack knows of, in words that say whether a job may exist.
-public enum CreationFailure: Error, Sendable, Equatable, CustomStringConvertible {
+public enum CreateFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// The provider answered with an error status: it created nothing.
     case refused(status: Int, error: APIErrorInfo?, requestID: String?)
     /// The connection was refused, so the request was never sent: nothing was created.

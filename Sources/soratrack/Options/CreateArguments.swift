@@ -4,7 +4,7 @@ import SyncEngine
 import VideoAPI
 
 /// What `submit` and `remix` share: prompt checks and how a created job is shown.
-enum CreationArguments {
+enum CreateArguments {
     /// The API's limits on a prompt: 1–32000 characters.
     static func validate(prompt: String) throws {
         if prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ValidationError("--prompt must not be empty") }
@@ -25,7 +25,7 @@ enum CreationArguments {
     }
 
     /// The human line on stderr: the job and its state, or that it failed at once.
-    static func report(_ result: SubmissionResult, verb: String, quiet: Bool) {
+    static func report(_ result: CreateResult, verb: String, quiet: Bool) {
         let video = result.video
         if video.phase == .failed {
             let reason = video.error?.summary ?? "no reason given"

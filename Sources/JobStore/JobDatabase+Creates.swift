@@ -4,7 +4,7 @@ import VideoModel
 
 extension JobDatabase {
     /// Writes the ledger row of a create or remix about to be sent, before it is sent: outcome `unknown` until
-    /// ``recordCreation(_:request:label:runID:ledgerRow:)`` fills in what came back. A run killed while the request is
+    /// ``recordCreate(_:request:label:runID:ledgerRow:)`` fills in what came back. A run killed while the request is
     /// on the wire leaves this row, so a job paid for is never without a trace (a gateway may offer no list to find
     /// it by). Returns the row's id.
     public func beginCreation(_ request: CreateRequest, runID: Int64?, at date: Date) throws(StoreError) -> Int64 {
@@ -39,8 +39,8 @@ extension JobDatabase {
     /// One transaction: the ledger row, the job's row, and the snapshot written by the same code as every poll's, so a
     /// crash leaves either all of them or none.
     @discardableResult
-    public func recordCreation(
-        _ attempt: CreationAttempt, request: CreateRequest, label: String?, runID: Int64?, ledgerRow: Int64? = nil
+    public func recordCreate(
+        _ attempt: CreateAttempt, request: CreateRequest, label: String?, runID: Int64?, ledgerRow: Int64? = nil
     ) throws(StoreError) -> RecordedPoll? {
         let finishedAt = Timestamp.milliseconds(attempt.finishedAt)
         return try write { db -> RecordedPoll? in
@@ -120,12 +120,72 @@ extension JobDatabase {
         }
     }
 
-    private static func outcome(of attempt: CreationAttempt) -> String {
+    private static func outcome(of attempt: CreateAttempt) -> String {
         switch attempt.failure {
         case nil: "created"
         case .refused?: "refused"
         case .notSent?: "not_sent"
         case .noAnswer?, .unreadableAnswer?: "unknown"
         }
+    }
+}
+
+/// One row of `create_attempt`: a create or remix request and what came of it.
+public struct CreateAttemptRow: Sendable, Equatable {
+    /// `create` or `remix`.
+    public var kind: String
+    public var prompt: String
+    /// `created`, `refused`, `not_sent` or `unknown`.
+    public var outcome: String
+    /// The job created, when one was.
+    public var videoID: String?
+    public var httpStatus: Int?
+    public var requestID: String?
+    public var errorCode: String?
+    /// The one-line failure, when there was one.
+    public var error: String?
+    public var inputReference: String?
+    public var sourceVideoID: String?
+    public var runID: Int64?
+    /// The stored answer, when no snapshot holds it.
+    public var body: Data?
+}
+
+/// What a create or remix asked for, as stored beside its outcome in `create_attempt`.
+public struct CreateRequest: Sendable, Equatable {
+    /// `create` or `remix`.
+    public enum Kind: String, Sendable {
+        case create, remix
+    }
+
+    public var kind: Kind
+    public var prompt: String
+    public var model: String?
+    public var seconds: String?
+    public var size: String?
+    /// The file name of the input reference sent, and its size.
+    public var inputReference: String?
+    public var inputBytes: Int?
+    /// The video a remix started from.
+    public var sourceVideoID: VideoID?
+
+    /// The request of a create: what was asked for, and the file name and size of an input reference.
+    public init(
+        prompt: String, model: String?, seconds: String?, size: String?, inputReference: String?, inputBytes: Int?
+    ) {
+        kind = .create
+        self.prompt = prompt
+        self.model = model
+        self.seconds = seconds
+        self.size = size
+        self.inputReference = inputReference
+        self.inputBytes = inputBytes
+    }
+
+    /// The request of a remix of `source`.
+    public init(remixOf source: VideoID, prompt: String) {
+        kind = .remix
+        self.prompt = prompt
+        sourceVideoID = source
     }
 }
