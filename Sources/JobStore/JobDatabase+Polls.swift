@@ -42,29 +42,31 @@ extension JobDatabase {
         init(_ db: Database) throws {
             findJob = try RawStatement(
                 "SELECT id, phase, consecutive_404s, created_at, expires_at, terminal FROM job WHERE video_id = ?", in: db)
-            createJob = try RawStatement("INSERT INTO job (video_id, first_seen_at, tracked_at) VALUES (?, ?, ?)", in: db)
+            createJob = try RawStatement(insertInto: "job", columns: ["video_id", "first_seen_at", "tracked_at"], in: db)
             insertSnapshot = try RawStatement(
-                """
-                INSERT INTO snapshot (job_id, run_id, polled_at, attempt, http_status, status, progress, error_code,
-                    error_message, completed_at, expires_at, request_id, poll_error, body_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, in: db)
-            updateFromVideo = try RawStatement(updateFromVideoSQL(settingIndexed: true), in: db)
-            updateSteadyFromVideo = try RawStatement(updateFromVideoSQL(settingIndexed: false), in: db)
+                insertInto: "snapshot",
+                columns: [
+                    "job_id", "run_id", "polled_at", "attempt", "http_status", "status", "progress", "error_code",
+                    "error_message", "completed_at", "expires_at", "request_id", "poll_error", "body_id",
+                ], in: db)
+            updateFromVideo = try RawStatement(update: "job", set: videoUpdate(settingIndexed: true), whereColumn: "id", in: db)
+            updateSteadyFromVideo = try RawStatement(
+                update: "job", set: videoUpdate(settingIndexed: false), whereColumn: "id", in: db)
             markNotFound = try RawStatement(
-                """
-                UPDATE job SET local_state = 'not_found', phase = 'not_found', terminal = 1,
-                    consecutive_404s = ?, last_polled_at = ?, polls = polls + 1, next_poll_at = NULL
-                WHERE id = ?
-                """, in: db)
+                update: "job",
+                set: [
+                    ("local_state", "'not_found'"), ("phase", "'not_found'"), ("terminal", "1"), ("consecutive_404s", "?"),
+                    ("last_polled_at", "?"), ("polls", "polls + 1"), ("next_poll_at", "NULL"),
+                ], whereColumn: "id", in: db)
             count404 = try RawStatement(
-                "UPDATE job SET consecutive_404s = ?, last_polled_at = ?, polls = polls + 1 WHERE id = ?", in: db)
+                update: "job", set: [("consecutive_404s", "?"), ("last_polled_at", "?"), ("polls", "polls + 1")],
+                whereColumn: "id", in: db)
             updateAfterError = try RawStatement(
-                """
-                UPDATE job SET consecutive_404s = ?, last_polled_at = ?, polls = polls + 1,
-                    next_poll_at = coalesce(?, next_poll_at)
-                WHERE id = ?
-                """, in: db)
+                update: "job",
+                set: [
+                    ("consecutive_404s", "?"), ("last_polled_at", "?"), ("polls", "polls + 1"),
+                    ("next_poll_at", "coalesce(?, next_poll_at)"),
+                ], whereColumn: "id", in: db)
             findBody = try RawStatement("SELECT id FROM body WHERE hash = ? AND content = ? LIMIT 1", in: db)
             insertBody = try RawStatement("INSERT INTO body (hash, content) VALUES (?, ?)", in: db)
         }
@@ -89,9 +91,9 @@ extension JobDatabase {
             (jobID, before, consecutive404s) = (found.id, found.phase, found.streak)
             indexed = (found.createdAt, found.expiresAt, found.terminal)
         } else {
-            statements.createJob.bind(attempt.videoID.rawValue)
-            statements.createJob.bind(polledAt)
-            statements.createJob.bind(polledAt)
+            statements.createJob.bind(attempt.videoID.rawValue, as: "video_id")
+            statements.createJob.bind(polledAt, as: "first_seen_at")
+            statements.createJob.bind(polledAt, as: "tracked_at")
             try statements.createJob.execute()
             jobID = db.lastInsertedRowID
             before = .unknown
@@ -102,20 +104,20 @@ extension JobDatabase {
         let video = attempt.video
         var snapshot = statements.insertSnapshot
         defer { statements.insertSnapshot = snapshot }
-        snapshot.bind(jobID)
-        snapshot.bind(runID)
-        snapshot.bind(polledAt)
-        snapshot.bind(attempt.attempt)
-        snapshot.bind(attempt.httpStatus)
-        snapshot.bind(video?.status)
-        snapshot.bind(video?.progress)
-        snapshot.bind(video?.error?.code ?? attempt.apiError?.code)
-        snapshot.bind(video?.error?.message ?? attempt.apiError?.message)
-        snapshot.bind(video?.completedAt)
-        snapshot.bind(video?.expiresAt)
-        snapshot.bind(attempt.requestID)
-        snapshot.bind(attempt.pollError)
-        snapshot.bind(bodyID)
+        snapshot.bind(jobID, as: "job_id")
+        snapshot.bind(runID, as: "run_id")
+        snapshot.bind(polledAt, as: "polled_at")
+        snapshot.bind(attempt.attempt, as: "attempt")
+        snapshot.bind(attempt.httpStatus, as: "http_status")
+        snapshot.bind(video?.status, as: "status")
+        snapshot.bind(video?.progress, as: "progress")
+        snapshot.bind(video?.error?.code ?? attempt.apiError?.code, as: "error_code")
+        snapshot.bind(video?.error?.message ?? attempt.apiError?.message, as: "error_message")
+        snapshot.bind(video?.completedAt, as: "completed_at")
+        snapshot.bind(video?.expiresAt, as: "expires_at")
+        snapshot.bind(attempt.requestID, as: "request_id")
+        snapshot.bind(attempt.pollError, as: "poll_error")
+        snapshot.bind(bodyID, as: "body_id")
         try snapshot.execute()
 
         let nextPollAt = (attempt.pollAfter ?? attempt.retryAfter).map { polledAt + $0.milliseconds }
@@ -137,23 +139,23 @@ extension JobDatabase {
             let count = consecutive404s + 1
             if count >= notFoundAfter404s && !before.isTerminal {
                 after = .notFound
-                statements.markNotFound.bind(count)
-                statements.markNotFound.bind(polledAt)
-                statements.markNotFound.bind(jobID)
+                statements.markNotFound.bind(count, as: "consecutive_404s")
+                statements.markNotFound.bind(polledAt, as: "last_polled_at")
+                statements.markNotFound.bind(jobID, as: "id")
                 try statements.markNotFound.execute()
             } else {
-                statements.count404.bind(count)
-                statements.count404.bind(polledAt)
-                statements.count404.bind(jobID)
+                statements.count404.bind(count, as: "consecutive_404s")
+                statements.count404.bind(polledAt, as: "last_polled_at")
+                statements.count404.bind(jobID, as: "id")
                 try statements.count404.execute()
             }
         } else {
             // Another response resets the 404 streak; a transport failure (no response) leaves it as it was.
             let streak = attempt.httpStatus == nil ? consecutive404s : 0
-            statements.updateAfterError.bind(streak)
-            statements.updateAfterError.bind(polledAt)
-            statements.updateAfterError.bind(nextPollAt)
-            statements.updateAfterError.bind(jobID)
+            statements.updateAfterError.bind(streak, as: "consecutive_404s")
+            statements.updateAfterError.bind(polledAt, as: "last_polled_at")
+            statements.updateAfterError.bind(nextPollAt, as: "next_poll_at")
+            statements.updateAfterError.bind(jobID, as: "id")
             try statements.updateAfterError.execute()
         }
         return RecordedPoll(videoID: attempt.videoID, before: before, after: after)
@@ -161,43 +163,43 @@ extension JobDatabase {
 
     /// The job update of a poll that returned the video; with `settingIndexed`, also the indexed columns
     /// `terminal`, `created_at` and `expires_at`.
-    static func updateFromVideoSQL(settingIndexed: Bool) -> String {
-        let indexed = settingIndexed ? "terminal = ?, created_at = coalesce(?, created_at), expires_at = coalesce(?, expires_at)," : ""
-        return """
-            UPDATE job SET \(indexed) status = ?, local_state = NULL, phase = ?,
-                model = coalesce(?, model), size = coalesce(?, size), seconds = coalesce(?, seconds),
-                progress = coalesce(?, progress), prompt = coalesce(?, prompt), completed_at = coalesce(?, completed_at),
-                error_code = ?, error_message = ?, remixed_from_video_id = coalesce(?, remixed_from_video_id),
-                last_polled_at = ?, last_success_at = ?, polls = polls + 1, consecutive_404s = 0, next_poll_at = ?
-            WHERE id = ?
-            """
+    static func videoUpdate(settingIndexed: Bool) -> [(column: String, expression: String)] {
+        let indexed = [("terminal", "?"), ("created_at", "coalesce(?, created_at)"), ("expires_at", "coalesce(?, expires_at)")]
+        return (settingIndexed ? indexed : []) + [
+            ("status", "?"), ("local_state", "NULL"), ("phase", "?"), ("model", "coalesce(?, model)"),
+            ("size", "coalesce(?, size)"), ("seconds", "coalesce(?, seconds)"), ("progress", "coalesce(?, progress)"),
+            ("prompt", "coalesce(?, prompt)"), ("completed_at", "coalesce(?, completed_at)"), ("error_code", "?"),
+            ("error_message", "?"), ("remixed_from_video_id", "coalesce(?, remixed_from_video_id)"),
+            ("last_polled_at", "?"), ("last_success_at", "?"), ("polls", "polls + 1"), ("consecutive_404s", "0"),
+            ("next_poll_at", "?"),
+        ]
     }
 
-    /// Binds ``updateFromVideoSQL(settingIndexed:)`` in its parameter order and runs it.
+    /// Binds ``videoUpdate(settingIndexed:)`` by column name and runs it.
     private static func bindAndRun(
         _ update: inout RawStatement, _ video: Video, after: Phase, settingIndexed: Bool, polledAt: Int64, nextPollAt: Int64?,
         jobID: Int64
     ) throws {
         if settingIndexed {
-            update.bind(after.isTerminal)
-            update.bind(video.createdAt)
-            update.bind(video.expiresAt)
+            update.bind(after.isTerminal, as: "terminal")
+            update.bind(video.createdAt, as: "created_at")
+            update.bind(video.expiresAt, as: "expires_at")
         }
-        update.bind(video.status)
-        update.bind(after.rawValue)
-        update.bind(video.model)
-        update.bind(video.size)
-        update.bind(video.seconds)
-        update.bind(video.progress)
-        update.bind(video.prompt)
-        update.bind(video.completedAt)
-        update.bind(video.error?.code)
-        update.bind(video.error?.message)
-        update.bind(video.remixedFromVideoID)
-        update.bind(polledAt)
-        update.bind(polledAt)
-        update.bind(nextPollAt)
-        update.bind(jobID)
+        update.bind(video.status, as: "status")
+        update.bind(after.rawValue, as: "phase")
+        update.bind(video.model, as: "model")
+        update.bind(video.size, as: "size")
+        update.bind(video.seconds, as: "seconds")
+        update.bind(video.progress, as: "progress")
+        update.bind(video.prompt, as: "prompt")
+        update.bind(video.completedAt, as: "completed_at")
+        update.bind(video.error?.code, as: "error_code")
+        update.bind(video.error?.message, as: "error_message")
+        update.bind(video.remixedFromVideoID, as: "remixed_from_video_id")
+        update.bind(polledAt, as: "last_polled_at")
+        update.bind(polledAt, as: "last_success_at")
+        update.bind(nextPollAt, as: "next_poll_at")
+        update.bind(jobID, as: "id")
         try update.execute()
     }
 

@@ -6,18 +6,54 @@ import GRDBSQLite
 ///
 /// Used on the poll-recording hot path only, where GRDB's per-call argument boxing costs more than
 /// SQLite's own work. The statement stays owned and cached by GRDB; this runs inside GRDB's transaction.
+///
+/// A statement built from a column list (``init(insertInto:columns:in:)``, ``init(update:set:whereColumn:in:)``) knows
+/// the name of each of its parameters: ``bind(_:as:)`` names the column it fills, and a debug build (every test
+/// run) stops at the first bind whose name is not the parameter's, so the SQL and its binds cannot drift apart.
 struct RawStatement {
     private let handle: OpaquePointer
     private let connection: OpaquePointer?
     private var index: Int32 = 0
+    /// The parameter names in order, for statements built from a column list; empty otherwise.
+    private let parameters: [String]
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
     /// Prepares (or reuses) `sql` on `db` and clears any earlier bindings; reusable within one transaction.
-    init(_ sql: String, in db: Database) throws {
+    init(_ sql: String, parameters: [String] = [], in db: Database) throws {
         handle = try db.cachedStatement(sql: sql).sqliteStatement
         connection = db.sqliteConnection
+        self.parameters = parameters
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
+    }
+
+    /// `INSERT INTO table (columns…) VALUES (?, …)`: one parameter per column, named after it.
+    init(insertInto table: String, columns: [String], in db: Database) throws {
+        let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        try self.init(
+            "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(marks))", parameters: columns, in: db)
+    }
+
+    /// `UPDATE table SET column = expression, … WHERE whereColumn = ?`: each `?` in an expression is a parameter named
+    /// after its column (an expression holds at most one), then `whereColumn`.
+    init(update table: String, set assignments: [(column: String, expression: String)], whereColumn: String, in db: Database) throws {
+        let set = assignments.map { "\($0.column) = \($0.expression)" }.joined(separator: ", ")
+        let names = assignments.filter { $0.expression.contains("?") }.map(\.column) + [whereColumn]
+        try self.init("UPDATE \(table) SET \(set) WHERE \(whereColumn) = ?", parameters: names, in: db)
+    }
+
+    /// Binds the next parameter, which must be the one for `column`.
+    mutating func bind(_ value: Int64?, as column: String) { expect(column); bind(value) }
+    /// Binds the next parameter, which must be the one for `column`.
+    mutating func bind(_ value: Int?, as column: String) { expect(column); bind(value) }
+    /// Binds the next parameter, which must be the one for `column`.
+    mutating func bind(_ value: Bool, as column: String) { expect(column); bind(value) }
+    /// Binds the next parameter, which must be the one for `column`.
+    mutating func bind(_ value: String?, as column: String) { expect(column); bind(value) }
+
+    private func expect(_ column: String) {
+        assert(Int(index) < parameters.count && parameters[Int(index)] == column,
+            "parameter \(index + 1) is \(Int(index) < parameters.count ? parameters[Int(index)] : "not there"), not \(column)")
     }
 
     /// Binds the next parameter to an integer or NULL.
