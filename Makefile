@@ -56,12 +56,23 @@ install: release
 	@echo "installed $(DESTDIR)$(PREFIX)/bin/soratrack"
 
 ## test: unit, store, sync and end-to-end tests, a CSV round trip read back by Python's csv module,
-## then the official SDK against the simulator.
-test: deps $(VENV)/.installed
+## the official SDK against the simulator, then the HTML report in a real browser.
+test: deps $(VENV)/.installed $(VENV)/.browser-installed
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	scripts/csv-roundtrip.sh $(BIN_DEBUG) $(PYTHON)
 	$(MAKE) --no-print-directory sdk-compat
+	$(MAKE) --no-print-directory test-browser
+
+## test-browser: the page of `report html` in headless Chromium (installed through apt when missing): every chart
+## drawn, every table equal to its report's CSV, no console error; the screenshot goes to .build/test-artifacts/.
+.PHONY: test-browser
+$(VENV)/.browser-installed: scripts/requirements-browser.txt $(VENV)/.installed
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r scripts/requirements-browser.txt
+	@touch $@
+
+test-browser: $(VENV)/.browser-installed
+	@scripts/browser-check.sh $(BIN_DEBUG) $(PYTHON)
 
 sdk-compat: $(VENV)/.installed
 	@scripts/sdk-compat.sh $(BIN_DEBUG) $(PYTHON)

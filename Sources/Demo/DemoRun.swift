@@ -64,15 +64,18 @@ public struct DemoRun: Sendable {
                 outcome: entry.outcome, durationSeconds: entry.durationSeconds
             ).id)
         }
-        _ = try database.track(ids, label: "demo", at: Date())
+        // Polls are stamped with the simulator's clock, which moves a minute per pass: the snapshot times then agree
+        // with the provider times it writes, as a real provider's and the host's clocks do (report phases needs both).
+        let clock = APIClock(now: { simulator.now }, sleep: APIClock.live.sleep)
+        _ = try database.track(ids, label: "demo", at: simulator.now)
         say("created \(ids.count) jobs on the simulator at \(simulator.baseURL.absoluteString) and tracked them in \(databasePath)")
 
         var logger = Logger(label: "soratrack.demo")
         logger.logLevel = .error
         let client = VideoAPIClient(
-            baseURL: simulator.baseURL, apiKey: "sk-demo", transport: http.transport, timeout: .seconds(5),
+            baseURL: simulator.baseURL, apiKey: "sk-demo", transport: http.transport, clock: clock, timeout: .seconds(5),
             authHeader: flavor == .azure ? .apiKey : .bearer)
-        let engine = SyncEngine(database: database, client: client, logger: logger)
+        let engine = SyncEngine(database: database, client: client, clock: clock, logger: logger)
         var passes = 0
         var requests = 0
         while passes < 240 {

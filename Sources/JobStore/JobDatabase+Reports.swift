@@ -184,6 +184,21 @@ extension JobDatabase {
         }
     }
 
+    /// Failed jobs per group and error code in `window`, sorted by group, then code (the page's failure chart).
+    public func failuresByErrorCode(per grouping: JobGrouping, window: CreatedWindow) throws(StoreError) -> [(group: String, code: ErrorCodeCount)] {
+        let (conditions, arguments) = window.conditions()
+        let sql = """
+            SELECT \(grouping.sql) AS grp, \(JobGrouping.errorCode.sql) AS code, count(*) FROM job
+            WHERE job.phase = 'failed' \(conditions.map { "AND " + $0 }.joined(separator: " "))
+            GROUP BY grp, code ORDER BY grp, code
+            """
+        return try read { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map {
+                (group: $0[0], code: ErrorCodeCount(code: $0[1], count: $0[2]))
+            }
+        }
+    }
+
     /// Completed jobs in `window` whose assets expire in `(now, now + within]` (with `includeExpired`,
     /// also at or before `now`), soonest first.
     public func expiringJobs(now: Int64, within: Int64, includeExpired: Bool, window: CreatedWindow) throws(StoreError) -> [ExpiringJob] {

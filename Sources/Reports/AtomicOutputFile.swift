@@ -15,8 +15,9 @@ public final class AtomicOutputFile {
     public let sink: OutputSink
     private let file: AtomicFile
 
-    /// Creates the temporary file (exclusively) beside `path`, after removing stale ones of earlier killed runs.
-    public init(path: String) throws(OutputFileError) {
+    /// Creates the temporary file (exclusively) beside `path`, after removing stale ones of earlier killed runs; a new
+    /// file gets `newFileMode` less the umask, except the default 0600, which is exact.
+    public init(path: String, newFileMode: mode_t = 0o600) throws(OutputFileError) {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         var isFolder: ObjCBool = false
@@ -28,13 +29,13 @@ public final class AtomicOutputFile {
         }
         AtomicFile.removeStaleTemporaryFiles(folder: folder, name: url.lastPathComponent)
         var existing = stat()
-        let mode: mode_t = stat(path, &existing) == 0 ? existing.st_mode & 0o7777 : 0o600
+        let replaced = stat(path, &existing) == 0
         do {
-            file = try AtomicFile(path: path, mode: 0o600)
+            file = try AtomicFile(path: path, mode: newFileMode)
         } catch {
             throw Self.failure(error, path: path)
         }
-        if mode != 0o600 { file.setMode(mode) }
+        if replaced { file.setMode(existing.st_mode & 0o7777) } else if newFileMode == 0o600 { file.setMode(0o600) }
         sink = OutputSink(descriptor: file.descriptor)
     }
 
@@ -77,8 +78,8 @@ public final class AtomicOutputFile {
     }
 
     /// Creates the file at `path`, runs `body` on its sink and commits (see ``write(_:)``).
-    public static func write<T>(to path: String, _ body: (OutputSink) throws -> T) throws -> T {
-        try AtomicOutputFile(path: path).write(body)
+    public static func write<T>(to path: String, newFileMode: mode_t = 0o600, _ body: (OutputSink) throws -> T) throws -> T {
+        try AtomicOutputFile(path: path, newFileMode: newFileMode).write(body)
     }
 
     private static func failure(_ error: AtomicFile.Failure, path: String) -> OutputFileError {

@@ -14,7 +14,8 @@ struct DemoCommand: AsyncParsableCommand {
             Starts the simulator in this process on 127.0.0.1, creates a batch of jobs (mixed models, \
             sizes and lengths, some failures, one slow job), tracks them in a temporary database (or --db), \
             runs sync passes as cron would with the simulator's clock moving one minute per pass, then \
-            prints the reports and how to query the database further.
+            prints the reports, writes the HTML page (report.html beside the database) and says how to query \
+            the database further.
 
             Example:
               soratrack demo
@@ -52,15 +53,23 @@ struct DemoCommand: AsyncParsableCommand {
             let database = try JobDatabase(path: path)
             let style = OutputOptions.style(for: OutputSink.standardOutput())
             try DemoReports.print(database: database, now: outcome.now, baseURL: outcome.baseURL, style: style)
+            let now = Int64(outcome.now.timeIntervalSince1970.rounded(.down))
+            let page = URL(fileURLWithPath: path).deletingLastPathComponent().appending(path: "report.html").path
+            let html = try HTMLReport(database: database, window: CreatedWindow(), now: now, title: "soratrack demo").html
+            try AtomicOutputFile.write(to: page, newFileMode: 0o644) { sink in try sink.write(html) }
             print("""
 
                 \(outcome.ids.count) jobs finished after \(outcome.passes) sync passes (\(outcome.requests) requests). \
                 The history is in \(path); look further with:
                   soratrack jobs --db \(path)
                   soratrack show \(outcome.ids[0]) --db \(path)
-                  soratrack report durations --by size --db \(path) --now \(Int64(outcome.now.timeIntervalSince1970))
+                  soratrack report durations --by size --db \(path) --now \(now)
+                  soratrack report phases --by model --db \(path) --now \(now)
+                  soratrack report progress \(outcome.ids[0]) --db \(path)
                   soratrack export snapshots --db \(path) --output snapshots.csv
                   sqlite3 \(path) 'SELECT video_id, phase, polls FROM job ORDER BY polls DESC LIMIT 5'
+
+                The page of charts (open it in a browser): \(page)
                 """)
             return .ok
         }
