@@ -16,13 +16,14 @@ public struct DurationReport: TabularReport, Sendable, Equatable {
         /// The statistics of `sorted` durations (ascending).
         public init(name: String, sorted: [Int64]) {
             self.name = name
-            count = sorted.count
-            mean = sorted.isEmpty ? nil : Double(sorted.reduce(0, +)) / Double(sorted.count)
-            p50 = Percentile.linear(sorted, 50)
-            p90 = Percentile.linear(sorted, 90)
-            p95 = Percentile.linear(sorted, 95)
-            p99 = Percentile.linear(sorted, 99)
-            max = sorted.last.map(Double.init)
+            let statistics = SummaryStatistics(sorted: sorted.map(Double.init))
+            count = statistics.count
+            mean = statistics.mean
+            p50 = statistics.p50
+            p90 = statistics.p90
+            p95 = statistics.p95
+            p99 = statistics.p99
+            max = statistics.max
         }
     }
 

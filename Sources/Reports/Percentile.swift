@@ -27,3 +27,25 @@ public enum Percentile {
         return t >= 0.5 ? b - difference * (1 - t) : a + difference * t
     }
 }
+
+/// Count, mean, the usual percentiles and maximum of a sorted list of seconds: what every duration-like report shows.
+public struct SummaryStatistics: Sendable, Equatable {
+    public var count: Int
+    public var mean: Double?
+    public var p50: Double?
+    public var p90: Double?
+    public var p95: Double?
+    public var p99: Double?
+    public var max: Double?
+
+    /// The statistics of `sorted` (ascending).
+    public init(sorted: [Double]) {
+        count = sorted.count
+        mean = sorted.isEmpty ? nil : sorted.reduce(0, +) / Double(sorted.count)
+        p50 = Percentile.linear(sorted, 50)
+        p90 = Percentile.linear(sorted, 90)
+        p95 = Percentile.linear(sorted, 95)
+        p99 = Percentile.linear(sorted, 99)
+        max = sorted.last
+    }
+}

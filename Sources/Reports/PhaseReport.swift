@@ -156,13 +156,11 @@ public struct PhaseReport: TabularReport, Sendable, Equatable {
                 if let margin = job.margin { values.append(margin) }
             }
         }
-        values.sort()
+        let statistics = SummaryStatistics(sorted: values.sorted())
         let interval = measure == .queue || measure == .render
         return Row(
-            group: group, measure: measure, count: values.count,
-            mean: values.isEmpty ? nil : values.reduce(0, +) / Double(values.count),
-            p50: Percentile.linear(values, 50), p90: Percentile.linear(values, 90), p95: Percentile.linear(values, 95),
-            p99: Percentile.linear(values, 99), max: values.last,
+            group: group, measure: measure, count: statistics.count, mean: statistics.mean, p50: statistics.p50,
+            p90: statistics.p90, p95: statistics.p95, p99: statistics.p99, max: statistics.max,
             meanError: interval && !errors.isEmpty ? errors.reduce(0, +) / Double(errors.count) : nil,
             neverSeenRunning: interval ? unseen : nil,
             lost: measure == .margin ? jobs.filter(\.lost).count : nil)
