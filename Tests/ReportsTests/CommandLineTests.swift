@@ -37,6 +37,44 @@ struct CommandLineTests {
         }
     }
 
+    @Test("report phases, progress and html as commands: numbers, the page's path and mode, one line and its code on errors")
+    func phasesProgressAndPage() async throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        let runner = CommandRunner(folder: folder.path)
+        let db = folder.file("db.sqlite")
+        try PhaseReportTests.build(try JobDatabase(path: db))
+        let now = String(PhaseReportTests.now)
+        let phases = try await runner.run(["report", "phases", "--by", "model", "--format", "csv", "--no-header", "--now", now, "--db", db])
+        #expect(phases.status == 0)
+        #expect(phases.stdout.hasPrefix("sora-2,queue,3,55,40,84,89.5,93.9,95,41.667,1,\r\n"), "\(phases.stdout)")
+        let progress = try await runner.run(["report", "progress", "j1", "--format", "csv", "--no-header", "--db", db])
+        #expect(progress.status == 0 && progress.stdout.split(separator: "\r\n").count == 5)
+        #expect(!progress.stdout.contains("▁"), "the chart is for a terminal only")
+        let unknown = try await runner.run(["report", "progress", "j1", "nope", "--db", db])
+        #expect(unknown.status == 65 && unknown.stdout.isEmpty && unknown.stderr.split(separator: "\n").count == 1, "\(unknown.stderr)")
+        #expect(try await runner.run(["report", "phases", "--by", "error_code", "--db", db]).status == 64)
+
+        let page = folder.file("page.html")
+        let html = try await runner.run(["report", "html", "--output", page, "--now", now, "--db", db])
+        #expect(html.status == 0 && html.stdout == page + "\n", "\(html.stderr)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: page)
+        let umask = Self.currentUmask()
+        #expect((attributes[.posixPermissions] as? Int).map(mode_t.init) == 0o644 & ~umask)
+        #expect(try String(contentsOfFile: page, encoding: .utf8).contains("<svg class=\"chart\""))
+        #expect(!folder.entries().contains { $0.hasSuffix(".tmp") }, "no temporary file is left: \(folder.entries())")
+        let nowhere = try await runner.run(["report", "html", "--output", folder.file("missing/page.html"), "--db", db])
+        #expect(nowhere.status == 73 && nowhere.stderr.split(separator: "\n").count == 1, "\(nowhere.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.file("missing")))
+    }
+
+    /// The process's umask, read without changing it for longer than the call.
+    static func currentUmask() -> mode_t {
+        let mask = umask(0o022)
+        umask(mask)
+        return mask
+    }
+
     @Test("reports print the golden numbers in every format, with a pinned --now")
     func reports() async throws {
         let folder = TemporaryFolder()
