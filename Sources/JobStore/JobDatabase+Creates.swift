@@ -7,7 +7,7 @@ extension JobDatabase {
     /// ``recordCreate(_:request:label:runID:ledgerRow:)`` fills in what came back. A run killed while the request is
     /// on the wire leaves this row, so a job paid for is never without a trace (a gateway may offer no list to find
     /// it by). Returns the row's id.
-    public func beginCreation(_ request: CreateRequest, runID: Int64?, at date: Date) throws(StoreError) -> Int64 {
+    public func beginCreateAttempt(_ request: CreateRequest, runID: Int64?, at date: Date) throws(StoreError) -> Int64 {
         let startedAt = Timestamp.milliseconds(date)
         return try write { db in
             try db.execute(
@@ -26,14 +26,14 @@ extension JobDatabase {
     }
 
     /// Removes the ledger row of a request that was never sent (its input could not be read).
-    public func discardCreation(_ ledgerRow: Int64) throws(StoreError) {
+    public func discardCreateAttempt(_ ledgerRow: Int64) throws(StoreError) {
         try write { db in
             try db.execute(sql: "DELETE FROM create_attempt WHERE id = ? AND outcome = 'unknown' AND http_status IS NULL", arguments: [ledgerRow])
         }
     }
 
     /// Records a create or remix: the request in `create_attempt` (filling in the row `ledgerRow` that
-    /// ``beginCreation(_:runID:at:)`` wrote, or a new row) and, when a job came back, that job tracked (with `label`)
+    /// ``beginCreateAttempt(_:runID:at:)`` wrote, or a new row) and, when a job came back, that job tracked (with `label`)
     /// and its answer recorded as its first snapshot. Returns how the snapshot changed the job.
     ///
     /// One transaction: the ledger row, the job's row, and the snapshot written by the same code as every poll's, so a

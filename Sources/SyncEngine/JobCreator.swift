@@ -10,7 +10,7 @@ public struct JobCreator: Sendable {
     let client: VideoAPIClient
     let clock: APIClock
 
-    /// A submission writing to `database` through `client`.
+    /// A creator writing to `database` through `client`.
     public init(database: JobDatabase, client: VideoAPIClient, clock: APIClock = .live) {
         self.database = database
         self.client = client
@@ -52,13 +52,13 @@ public struct JobCreator: Sendable {
         var counts = SyncRunCounts()
         counts.jobs = 1
         // The ledger row goes in before the request goes out: a kill while it is on the wire leaves a trace.
-        let ledgerRow = try database.beginCreation(request, runID: runID, at: clock.now())
+        let ledgerRow = try database.beginCreateAttempt(request, runID: runID, at: clock.now())
         let attempt: CreateAttempt
         do {
             attempt = try await send()
         } catch {
             // Nothing was sent (the input file could not be read), so nothing was asked of the provider.
-            try? database.discardCreation(ledgerRow)
+            try? database.discardCreateAttempt(ledgerRow)
             try? database.finishRun(runID, counts: SyncRunCounts(), exitCode: .dataError, at: clock.now())
             throw error
         }

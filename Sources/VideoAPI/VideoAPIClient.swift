@@ -169,7 +169,7 @@ public struct VideoAPIClient: Sendable {
         var request = makeRequest(method: "POST", url: collectionURL)
         request.headers.append(("Content-Type", "multipart/form-data; boundary=\(boundary)"))
         request.body = body
-        return creationAttempt(from: await send(request))
+        return createAttempt(from: await send(request))
     }
 
     /// POST {base}/videos/{id}/remix as JSON `{"prompt": …}`, exactly once; the answer is a new job.
@@ -179,11 +179,11 @@ public struct VideoAPIClient: Sendable {
         var request = makeRequest(method: "POST", url: videoURL(source) + "/remix")
         request.headers.append(("Content-Type", "application/json"))
         request.body = (try? encoder.encode(["prompt": prompt])) ?? Data()
-        return creationAttempt(from: await send(request))
+        return createAttempt(from: await send(request))
     }
 
     /// What one create or remix exchange produced: the new job's first snapshot, or why there is none.
-    private func creationAttempt(from exchange: Exchange) -> CreateAttempt {
+    private func createAttempt(from exchange: Exchange) -> CreateAttempt {
         var result = CreateAttempt(startedAt: exchange.startedAt, finishedAt: exchange.finishedAt)
         guard let response = exchange.response else {
             let error = exchange.transportError ?? .other("no response")
