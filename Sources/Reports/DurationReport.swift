@@ -2,29 +2,19 @@ import JobStore
 
 /// `report durations`: count, mean, percentiles and maximum of job durations per group, and their histogram.
 public struct DurationReport: TabularReport, Sendable, Equatable {
-    /// The statistics of one group, in seconds (nil when the group is empty).
+    /// The statistics of one group, in seconds (nil when the group is empty): `group.p50` and the others read them.
+    @dynamicMemberLookup
     public struct Group: Sendable, Equatable {
         public var name: String
-        public var count: Int
-        public var mean: Double?
-        public var p50: Double?
-        public var p90: Double?
-        public var p95: Double?
-        public var p99: Double?
-        public var max: Double?
+        public var statistics: SummaryStatistics
 
         /// The statistics of `sorted` durations (ascending).
         public init(name: String, sorted: [Int64]) {
             self.name = name
-            let statistics = SummaryStatistics(sorted: sorted.map(Double.init))
-            count = statistics.count
-            mean = statistics.mean
-            p50 = statistics.p50
-            p90 = statistics.p90
-            p95 = statistics.p95
-            p99 = statistics.p99
-            max = statistics.max
+            statistics = SummaryStatistics(sorted: sorted.map(Double.init))
         }
+
+        public subscript<T>(dynamicMember path: KeyPath<SummaryStatistics, T>) -> T { statistics[keyPath: path] }
     }
 
     /// Groups sorted by name; with `--by none` always exactly one, `all`.
@@ -66,11 +56,7 @@ public struct DurationReport: TabularReport, Sendable, Equatable {
 
     public var rows: [[Cell]] {
         groups.map { group in
-            let seconds: (Double?) -> Cell = { $0.map(Cell.duration) ?? .null }
-            return [
-                .text(group.name), .integer(Int64(group.count)), seconds(group.mean), seconds(group.p50),
-                seconds(group.p90), seconds(group.p95), seconds(group.p99), seconds(group.max),
-            ]
+            [.text(group.name)] + group.statistics.cells
         }
     }
 

@@ -48,4 +48,9 @@ public struct SummaryStatistics: Sendable, Equatable {
         p99 = Percentile.linear(sorted, 99)
         max = sorted.last
     }
+
+    /// `count, mean_s, p50_s, p90_s, p95_s, p99_s, max_s` as report cells.
+    public var cells: [Cell] {
+        [.integer(Int64(count))] + [mean, p50, p90, p95, p99, max].map { $0.map(Cell.duration) ?? .null }
+    }
 }

@@ -91,23 +91,20 @@ public struct PhaseReport: TabularReport, Sendable, Equatable {
         }
     }
 
-    /// The statistics of one measure in one group, in seconds.
+    /// The statistics of one measure in one group, in seconds: `row.p50` and the others read them.
+    @dynamicMemberLookup
     public struct Row: Sendable, Equatable {
         public var group: String
         public var measure: Measure
-        public var count: Int
-        public var mean: Double?
-        public var p50: Double?
-        public var p90: Double?
-        public var p95: Double?
-        public var p99: Double?
-        public var max: Double?
+        public var statistics: SummaryStatistics
         /// Mean half-width of the jobs' intervals (queue and render); nil for the exact measures.
         public var meanError: Double?
         /// Queue and render: how many of the jobs no poll saw running (their interval spans the whole gap).
         public var neverSeenRunning: Int?
         /// Margin: completed jobs whose link expired before any download.
         public var lost: Int?
+
+        public subscript<T>(dynamicMember path: KeyPath<SummaryStatistics, T>) -> T { statistics[keyPath: path] }
     }
 
     /// The statistics, by group name, then measure.
@@ -159,8 +156,7 @@ public struct PhaseReport: TabularReport, Sendable, Equatable {
         let statistics = SummaryStatistics(sorted: values.sorted())
         let interval = measure == .queue || measure == .render
         return Row(
-            group: group, measure: measure, count: statistics.count, mean: statistics.mean, p50: statistics.p50,
-            p90: statistics.p90, p95: statistics.p95, p99: statistics.p99, max: statistics.max,
+            group: group, measure: measure, statistics: statistics,
             meanError: interval && !errors.isEmpty ? errors.reduce(0, +) / Double(errors.count) : nil,
             neverSeenRunning: interval ? unseen : nil,
             lost: measure == .margin ? jobs.filter(\.lost).count : nil)
@@ -176,9 +172,7 @@ public struct PhaseReport: TabularReport, Sendable, Equatable {
     public var rows: [[Cell]] {
         statistics.map { row in
             let seconds: (Double?) -> Cell = { $0.map(Cell.duration) ?? .null }
-            return [
-                .text(row.group), .text(row.measure.rawValue), .integer(Int64(row.count)), seconds(row.mean),
-                seconds(row.p50), seconds(row.p90), seconds(row.p95), seconds(row.p99), seconds(row.max),
+            return [.text(row.group), .text(row.measure.rawValue)] + row.statistics.cells + [
                 seconds(row.meanError), .optional(row.neverSeenRunning), .optional(row.lost),
             ]
         }
