@@ -59,7 +59,7 @@ install: release
 ## the official SDK against the simulator, then the HTML report in a real browser.
 test: deps $(VENV)/.installed $(VENV)/.browser-installed
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	scripts/with-postgres.sh $(SWIFT) test --skip-build
 	scripts/csv-roundtrip.sh $(BIN_DEBUG) $(PYTHON)
 	$(MAKE) --no-print-directory sdk-compat
 	$(MAKE) --no-print-directory test-browser

@@ -14,11 +14,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
     ],
     targets: [
         // The schema as numbered SQL files, embedded in the binary by SwiftPM (no resource bundle to install).
         .target(name: "Migrations", path: "Migrations", resources: [
             .embedInCode("0001_initial.sql"), .embedInCode("0002_downloads.sql"), .embedInCode("0004_create_attempts.sql"),
+            .embedInCode("0005_claims.sql"),
+            .embedInCode("PostgreSQL/0001_initial.pg.sql"), .embedInCode("PostgreSQL/0002_downloads.pg.sql"),
+            .embedInCode("PostgreSQL/0004_create_attempts.pg.sql"), .embedInCode("PostgreSQL/0005_claims.pg.sql"),
         ]),
 
         // The domain: ids, phases, videos, poll/download/create attempts, error info; no dependencies.
@@ -38,6 +43,15 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
+        // The same history in PostgreSQL (`--db postgres://…`), shared by runners on several hosts.
+        .target(name: "PostgresStore", dependencies: [
+            "JobStore", "VideoModel", "Migrations",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "SyncEngine", dependencies: [
             "VideoAPI", "JobStore", "AtomicFile",
             .product(name: "Logging", package: "swift-log"),
@@ -53,7 +67,7 @@ let package = Package(
         // The embedded demo: simulator + sync passes + reports, in one process.
         .target(name: "Demo", dependencies: ["VideoSimulator", "SyncEngine", "JobStore", "Reports", "VideoAPI"]),
         .executableTarget(name: "soratrack", dependencies: [
-            "AtomicFile", "VideoAPI", "JobStore", "SyncEngine", "Reports", "VideoSimulator", "Demo",
+            "AtomicFile", "VideoAPI", "JobStore", "PostgresStore", "SyncEngine", "Reports", "VideoSimulator", "Demo",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -75,6 +89,8 @@ let package = Package(
         .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "VideoModel"]),
         .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "JobStore", "VideoModel", "TestSupport"]),
         .testTarget(name: "VideoSimulatorTests", dependencies: ["VideoSimulator", "VideoAPI"]),
+        // The PostgreSQL store against a real server (started by make test): parity with SQLite, several runners, copy.
+        .testTarget(name: "PostgresTests", dependencies: ["PostgresStore", "JobStore", "Migrations", "VideoModel", "VideoSimulator", "TestSupport", "soratrack"]),
         .testTarget(name: "EndToEndTests", dependencies: ["VideoSimulator", "JobStore", "VideoAPI", "TestSupport", "soratrack"]),
     ],
     swiftLanguageModes: [.v6]

@@ -8,5 +8,15 @@ public enum Migrations {
         ("0001_initial", PackageResources._001_initial_sql),
         ("0002_downloads", PackageResources._002_downloads_sql),
         ("0004_create_attempts", PackageResources._004_create_attempts_sql),
+        ("0005_claims", PackageResources._005_claims_sql),
+    ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
+
+    /// The same migrations in PostgreSQL's dialect (`Migrations/PostgreSQL/*.pg.sql`), with the same names and numbers:
+    /// a history has one schema version whichever backend holds it.
+    public static let postgres: [(name: String, sql: String)] = [
+        ("0001_initial", PackageResources._001_initial_pg_sql),
+        ("0002_downloads", PackageResources._002_downloads_pg_sql),
+        ("0004_create_attempts", PackageResources._004_create_attempts_pg_sql),
+        ("0005_claims", PackageResources._005_claims_pg_sql),
     ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

@@ -21,11 +21,13 @@
 #      accepts and never answers (`--timeout 10s`: exit 69 within 20 s), one limited to 600 requests a minute
 #      with a burst of 10 (one run polls every job, at most 2 % of its requests get a 429, and it takes at
 #      most 1.15 x the ideal (1000 - 10) / 10 s), and the lines a failing run prints on stderr (exactly 1)
+#   9. PostgreSQL (bench/postgres.sh, on a throwaway server): sync throughput against SQLite, one vs two vs four
+#      runners at 50 ms latency, bytes per unchanged poll, reports on the 2M history against psql
 #   8. the hand-written JSON reader (a poll's body, as sync reads it) and writer (the simulator's) against
 #      JSONDecoder/JSONEncoder and JSONSerialization doing the same work (soratrack-json-bench)
 #
 # Environment: BENCH_ONLY=PART[,PART...] runs only those parts: sync (1 and the bytes per poll of 3),
-# latency (2), insert (the insert rate of 3), reports (4), export (5), idle (6), bad-day (7), json (8); for example
+# latency (2), insert (the insert rate of 3), reports (4), export (5), idle (6), bad-day (7), json (8), postgres (9); for example
 # `BENCH_ONLY=bad-day make bench` (about 2 minutes once built). BENCH_QUICK=1 (skip part 4, and part 5
 # unless the 2M database is already seeded),
 # BENCH_DB (the 2M database, as in reports-vs-sqlite.sh), BENCH_JOBS (default 10000), BENCH_SYNCS
@@ -50,7 +52,7 @@ KEY=sk-bench
 BIG_DB=${BENCH_DB:-${TMPDIR:-/tmp}/soratrack-bench-100k-2m.sqlite}
 END=1795910400 # the end of the seeded history, as in reports-vs-sqlite.sh
 
-PARTS="sync latency insert reports export idle bad-day json"
+PARTS="sync latency insert reports export idle bad-day json postgres"
 ONLY=${BENCH_ONLY:-}
 for part in ${ONLY//,/ }; do
     [[ " $PARTS " == *" $part "* ]] || { echo "bench: BENCH_ONLY: unknown part '$part' (parts: $PARTS)" >&2; exit 64; }
@@ -518,6 +520,16 @@ row "read a poll's body: hand-written parser vs the faster of JSONDecoder ($read
     "$read_ours" "$read_best" "$(calc "%.2f" "$read_ours / $read_best")" "< 1 to keep it" "$(met "$read_ours < $read_best")"
 row "write a poll's body: the simulator's JSONText vs the faster of JSONEncoder ($write_enc) and JSONSerialization ($write_ser) (ns/body)" \
     "$write_ours" "$write_best" "$(calc "%.2f" "$write_ours / $write_best")" "< 1 to keep it" "$(met "$write_ours < $write_best")"
+fi
+
+# --- 9. PostgreSQL: sync throughput, several runners, bytes per poll, reports (bench/postgres.sh) ----------------
+if want postgres; then
+log "9. PostgreSQL (a throwaway server, scripts/with-postgres.sh)"
+big=""; [ -s "$BIG_DB" ] && big=$BIG_DB
+scripts/with-postgres.sh bench/postgres.sh "$RELEASE" "$big" >"$WORK/postgres.txt"
+while IFS= read -r entry; do
+    if [[ $entry == "- "* ]]; then NOTES+=("${entry#- }"); elif [[ $entry == *"|"* ]]; then ROWS+=("$entry"); fi
+done <"$WORK/postgres.txt"
 fi
 
 # --- the table ---------------------------------------------------------------------------------------------------

@@ -47,4 +47,21 @@ public struct DownloadRecord: Sendable, Equatable {
         error = row["error"]
         body = StoredBody.bytes(row["content"])
     }
+
+    /// Every stored value, as another store reads it.
+    public init(videoID: String, variant: ContentVariant, attemptedAt: Int64, finishedAt: Int64?, httpStatus: Int?, requestID: String?, contentType: String?, ok: Bool, path: String?, bytes: Int64?, sha256: String?, error: String?, body: Data?) {
+        self.videoID = videoID
+        self.variant = variant
+        self.attemptedAt = attemptedAt
+        self.finishedAt = finishedAt
+        self.httpStatus = httpStatus
+        self.requestID = requestID
+        self.contentType = contentType
+        self.ok = ok
+        self.path = path
+        self.bytes = bytes
+        self.sha256 = sha256
+        self.error = error
+        self.body = body
+    }
 }

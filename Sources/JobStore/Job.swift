@@ -73,4 +73,30 @@ public struct Job: Sendable, Equatable {
         consecutive404s = row["consecutive_404s"]
         downloadedAt = row["downloaded_at"]
     }
+
+    /// Every stored value, as another store reads it.
+    public init(videoID: String, providerStatus: String?, localState: String?, phase: Phase, model: String?, size: String?, seconds: String?, progress: Int?, prompt: String?, createdAt: Int64?, completedAt: Int64?, expiresAt: Int64?, errorCode: String?, errorMessage: String?, remixedFromVideoID: String?, label: String?, tracking: Bool, firstSeenAt: Int64, lastPolledAt: Int64?, polls: Int, consecutive404s: Int, downloadedAt: Int64?) {
+        self.videoID = videoID
+        self.providerStatus = providerStatus
+        self.localState = localState
+        self.phase = phase
+        self.model = model
+        self.size = size
+        self.seconds = seconds
+        self.progress = progress
+        self.prompt = prompt
+        self.createdAt = createdAt
+        self.completedAt = completedAt
+        self.expiresAt = expiresAt
+        self.errorCode = errorCode
+        self.errorMessage = errorMessage
+        self.remixedFromVideoID = remixedFromVideoID
+        self.label = label
+        self.tracking = tracking
+        self.firstSeenAt = firstSeenAt
+        self.lastPolledAt = lastPolledAt
+        self.polls = polls
+        self.consecutive404s = consecutive404s
+        self.downloadedAt = downloadedAt
+    }
 }

@@ -149,6 +149,22 @@ public struct CreateAttemptRow: Sendable, Equatable {
     public var runID: Int64?
     /// The stored answer, when no snapshot holds it.
     public var body: Data?
+
+    /// Every stored value, as another store reads it.
+    public init(kind: String, prompt: String, outcome: String, videoID: String?, httpStatus: Int?, requestID: String?, errorCode: String?, error: String?, inputReference: String?, sourceVideoID: String?, runID: Int64?, body: Data?) {
+        self.kind = kind
+        self.prompt = prompt
+        self.outcome = outcome
+        self.videoID = videoID
+        self.httpStatus = httpStatus
+        self.requestID = requestID
+        self.errorCode = errorCode
+        self.error = error
+        self.inputReference = inputReference
+        self.sourceVideoID = sourceVideoID
+        self.runID = runID
+        self.body = body
+    }
 }
 
 /// What a create or remix asked for, as stored beside its outcome in `create_attempt`.

@@ -247,4 +247,11 @@ public struct RecordedPoll: Sendable, Equatable {
 
     /// True when this attempt finished the job (provider or local terminal state).
     public var becameTerminal: Bool { !before.isTerminal && after.isTerminal }
+
+    /// Every stored value, as another store reads it.
+    public init(videoID: VideoID, before: Phase, after: Phase) {
+        self.videoID = videoID
+        self.before = before
+        self.after = after
+    }
 }

@@ -73,16 +73,20 @@ extension JobDatabase {
     }
 
     /// Numbers of rows in the main tables.
-    public func counts() throws(StoreError) -> (jobs: Int, snapshots: Int, bodies: Int, runs: Int) {
+    public func counts() throws(StoreError) -> HistoryCounts {
         try read { db in
-            (
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM job") ?? 0,
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM snapshot") ?? 0,
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM body") ?? 0,
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM sync_run") ?? 0
-            )
+            let row = try Row.fetchOne(db, sql: Self.countsSQL)
+            return HistoryCounts(
+                jobs: row?[0] ?? 0, snapshots: row?[1] ?? 0, bodies: row?[2] ?? 0, runs: row?[3] ?? 0,
+                downloads: row?[4] ?? 0, createAttempts: row?[5] ?? 0)
         }
     }
+
+    /// One query for `counts()`, valid on both backends.
+    public static let countsSQL = """
+        SELECT (SELECT count(*) FROM job), (SELECT count(*) FROM snapshot), (SELECT count(*) FROM body),
+            (SELECT count(*) FROM sync_run), (SELECT count(*) FROM download), (SELECT count(*) FROM create_attempt)
+        """
 }
 
 /// Which jobs a listing shows.

@@ -92,6 +92,12 @@ public struct OpenJob: Sendable, Equatable {
     public var videoID: VideoID
     /// The earliest time the provider asked to be polled again, if it said.
     public var nextPollAt: Date?
+
+    /// Every stored value, as another store reads it.
+    public init(videoID: VideoID, nextPollAt: Date?) {
+        self.videoID = videoID
+        self.nextPollAt = nextPollAt
+    }
 }
 
 extension Duration {

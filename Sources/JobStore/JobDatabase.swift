@@ -5,9 +5,12 @@ import Migrations
 
 /// The history database: opens (or creates) the SQLite file, runs the embedded migrations,
 /// and offers intent-named reads and writes. Commands never see SQL.
-public final class JobDatabase: Sendable {
+public final class JobDatabase: HistoryStore {
     /// The file this database lives in.
     public let path: String
+    public var location: String { path }
+    /// One runner at a time: `sync` and `watch` take the lock file beside the database.
+    public var sharesWork: Bool { false }
     /// Where reads go: the pool, or the one read-only connection of `openReadOnly(path:)`.
     let reader: any DatabaseReader
     /// Where writes go; nil when the database was opened read-only.

@@ -43,6 +43,24 @@ public struct Snapshot: Sendable, Equatable {
         runID = row["run_id"]
         body = StoredBody.bytes(row["content"])
     }
+
+    /// Every stored value, as another store reads it.
+    public init(videoID: String, polledAt: Int64, attempt: Int, httpStatus: Int?, status: String?, progress: Int?, errorCode: String?, errorMessage: String?, completedAt: Int64?, expiresAt: Int64?, requestID: String?, pollError: String?, runID: Int64?, body: Data?) {
+        self.videoID = videoID
+        self.polledAt = polledAt
+        self.attempt = attempt
+        self.httpStatus = httpStatus
+        self.status = status
+        self.progress = progress
+        self.errorCode = errorCode
+        self.errorMessage = errorMessage
+        self.completedAt = completedAt
+        self.expiresAt = expiresAt
+        self.requestID = requestID
+        self.pollError = pollError
+        self.runID = runID
+        self.body = body
+    }
 }
 
 /// Reading back a `body.content` value: TEXT for UTF-8 bodies, BLOB for the rest (see `storeBody`).

@@ -14,6 +14,10 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, Equatable {
     case io(path: String, reason: String)
     /// The job is not in the database.
     case unknownJob(String)
+    /// The database server refused the user name or password (the URL is shown with its password masked).
+    case rejected(location: String, reason: String)
+    /// The database server could not be reached (not running, wrong host or port, TLS refused).
+    case unreachable(location: String, reason: String)
 
     public var description: String {
         switch self {
@@ -29,6 +33,10 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, Equatable {
             return "database error on \(path): \(reason)"
         case .unknownJob(let id):
             return "no job \(id) in the database: track it first"
+        case .rejected(let location, let reason):
+            return "the database server at \(location) refused the login (\(reason)): check the user and the password (URL, PGPASSWORD or ~/.pgpass)"
+        case .unreachable(let location, let reason):
+            return "cannot reach the database server at \(location) (\(reason)): check that it runs and the host, port and sslmode; nothing was recorded"
         }
     }
 }

@@ -27,7 +27,7 @@ public struct DurationReport: TabularReport, Sendable, Equatable {
     public static let columnNames = ["group", "count", "mean_s", "p50_s", "p90_s", "p95_s", "p99_s", "max_s"]
 
     /// Reads the durations of `window` (streamed, sorted by SQLite) and computes each group's statistics.
-    public init(database: JobDatabase, by grouping: JobGrouping, status: DurationStatus, window: CreatedWindow) throws {
+    public init(database: any HistoryStore, by grouping: JobGrouping, status: DurationStatus, window: CreatedWindow) throws {
         var groups: [(String, [Int64])] = []
         var current: String?
         var durations: [Int64] = []

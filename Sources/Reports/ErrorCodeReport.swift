@@ -10,7 +10,7 @@ public struct ErrorCodeReport: TabularReport, Sendable, Equatable {
     public static let columnNames = ["error_code", "count", "share"]
 
     /// Counts the failed jobs of `window` per code.
-    public init(database: JobDatabase, window: CreatedWindow) throws(StoreError) {
+    public init(database: any HistoryStore, window: CreatedWindow) throws(StoreError) {
         self.init(codes: try database.failuresByErrorCode(window: window))
     }
 

@@ -16,7 +16,7 @@ public struct ExpiringReport: TabularReport, Sendable, Equatable {
 
     /// Finds the completed jobs of `window` with `now < expires_at ≤ now + within` (also `expires_at ≤ now` with `includeExpired`).
     public init(
-        database: JobDatabase, now: Int64, within: Int64, includeExpired: Bool, window: CreatedWindow, baseURL: String
+        database: any HistoryStore, now: Int64, within: Int64, includeExpired: Bool, window: CreatedWindow, baseURL: String
     ) throws(StoreError) {
         self.init(
             jobs: try database.expiringJobs(now: now, within: within, includeExpired: includeExpired, window: window),

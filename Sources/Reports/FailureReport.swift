@@ -8,7 +8,7 @@ public struct FailureReport: TabularReport, Sendable, Equatable {
     public static let columnNames = ["group", "total", "completed", "failed", "pending", "failure_rate"]
 
     /// Counts the jobs of `window` per group.
-    public init(database: JobDatabase, by grouping: JobGrouping, window: CreatedWindow) throws(StoreError) {
+    public init(database: any HistoryStore, by grouping: JobGrouping, window: CreatedWindow) throws(StoreError) {
         self.init(groups: try database.failureCounts(by: grouping, window: window), by: grouping)
     }
 

@@ -11,7 +11,7 @@ public struct HTMLReport: Sendable {
     public var html: String
 
     /// The page over the jobs of `window`, expiry judged at `now` (unix seconds); `title` heads it.
-    public init(database: JobDatabase, window: CreatedWindow, now: Int64, title: String = "soratrack report") throws {
+    public init(database: any HistoryStore, window: CreatedWindow, now: Int64, title: String = "soratrack report") throws {
         let durations = try DurationReport(database: database, by: .model, status: .completed, window: window)
         let phases = try PhaseReport(database: database, by: .model, window: window, now: now)
         let failures = try FailureReport(database: database, by: .day, window: window)

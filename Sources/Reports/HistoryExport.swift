@@ -30,7 +30,7 @@ public struct HistoryExport: Sendable {
 
     /// Streams every row to `writer` (which must already have its columns) and finishes it; returns the row count.
     @discardableResult
-    public func write(from database: JobDatabase, to writer: some RowWriter) throws -> Int {
+    public func write(from database: any HistoryStore, to writer: some RowWriter) throws -> Int {
         var count = 0
         switch kind {
         case .jobs:

@@ -9,7 +9,7 @@ public struct LossReport: TabularReport, Sendable, Equatable {
     public static let columnNames = ["group", "completed", "downloaded", "expired_undownloaded", "loss_rate"]
 
     /// Counts the completed jobs of `window` per group, expiry judged at `now` (unix seconds).
-    public init(database: JobDatabase, by grouping: JobGrouping, window: CreatedWindow, now: Int64) throws(StoreError) {
+    public init(database: any HistoryStore, by grouping: JobGrouping, window: CreatedWindow, now: Int64) throws(StoreError) {
         self.init(groups: try database.lossCounts(by: grouping, window: window, now: now), by: grouping)
     }
 

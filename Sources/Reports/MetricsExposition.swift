@@ -69,7 +69,7 @@ public struct MetricsExposition: Sendable, Equatable {
     }
 
     /// Reads the metrics of `database` at `now`; failure ratios cover the jobs created in the `window` before it.
-    public init(database: JobDatabase, now: Date, window: Duration) throws(StoreError) {
+    public init(database: any HistoryStore, now: Date, window: Duration) throws(StoreError) {
         self.init(try database.metrics(now: now, window: window))
     }
 

@@ -118,7 +118,7 @@ public struct PhaseReport: TabularReport, Sendable, Equatable {
     ]
 
     /// The report over the jobs of `window`, grouped by `grouping`, expiry judged at `now` (unix seconds).
-    public init(database: JobDatabase, by grouping: JobGrouping, window: CreatedWindow, now: Int64) throws {
+    public init(database: any HistoryStore, by grouping: JobGrouping, window: CreatedWindow, now: Int64) throws {
         var jobs: [Job] = []
         try database.timelines(by: grouping, window: window) { jobs.append(Job($0, now: now)) }
         self.init(jobs: jobs, by: grouping)

@@ -35,7 +35,7 @@ public struct ProgressReport: TabularReport, Sendable, Equatable {
     public static let columnNames = ["video_id", "polled_at", "elapsed_s", "status", "progress"]
 
     /// The curves of `ids`, in the order given; an id the database does not know is ``StoreError/unknownJob(_:)``.
-    public init(database: JobDatabase, ids: [VideoID]) throws(StoreError) {
+    public init(database: any HistoryStore, ids: [VideoID]) throws(StoreError) {
         var curves: [Curve] = []
         for id in ids {
             guard let job = try database.job(id) else { throw .unknownJob(id.rawValue) }

@@ -10,13 +10,13 @@ public struct Discovery: Sendable {
     /// The largest page the API serves.
     public static let maxPageSize = 100
 
-    let database: JobDatabase
+    let database: any HistoryStore
     let client: VideoAPIClient
     let clock: APIClock
     let logger: Logger
 
     /// A discovery writing to `database` through `client`.
-    public init(database: JobDatabase, client: VideoAPIClient, clock: APIClock = .live, logger: Logger = Logger(label: "soratrack.discover")) {
+    public init(database: any HistoryStore, client: VideoAPIClient, clock: APIClock = .live, logger: Logger = Logger(label: "soratrack.discover")) {
         self.database = database
         self.client = client
         self.clock = clock

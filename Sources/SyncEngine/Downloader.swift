@@ -7,7 +7,7 @@ import VideoAPI
 /// Downloads the assets of completed jobs into one folder as `<id>.mp4` / `.webp` / `.jpg`, with bounded
 /// concurrency, recording every attempt (ok or failed) in the `download` table as it ends.
 public struct Downloader: Sendable {
-    let database: JobDatabase
+    let database: any HistoryStore
     let client: VideoAPIClient
     /// The absolute path of the folder the files go to.
     public let folder: String
@@ -18,7 +18,7 @@ public struct Downloader: Sendable {
     /// temporary files left there by killed runs. Throws ``DownloadError/cannotCreateFolder(path:reason:)`` when it
     /// cannot be created or written.
     public init(
-        database: JobDatabase, client: VideoAPIClient, folder: String, clock: APIClock = .live,
+        database: any HistoryStore, client: VideoAPIClient, folder: String, clock: APIClock = .live,
         logger: Logger = Logger(label: "soratrack.download")
     ) throws(DownloadError) {
         self.database = database
@@ -50,13 +50,28 @@ public struct Downloader: Sendable {
         variant: ContentVariant = .video, concurrency: Int, progress: (@Sendable (SyncProgress) -> Void)? = nil
     ) async throws(StoreError) -> DownloadSummary {
         let now = Self.seconds(clock.now())
-        let planned = try database.downloadCandidates(variant: variant, now: now).compactMap { target -> (DownloadTarget, DownloadResult.Outcome?)? in
-            let plan = Self.plan(target, force: false, now: now, named: false, isIntact: Self.isIntact)
+        // On a shared history a file saved by another host counts as saved: its path is on that host's disk.
+        let shared = database.sharesWork
+        var planned = try database.downloadCandidates(variant: variant, now: now).compactMap { target -> (DownloadTarget, DownloadResult.Outcome?)? in
+            let plan = Self.plan(target, force: false, now: now, named: false) { saved in shared || Self.isIntact(saved) }
             switch plan {
             case .alreadyDownloaded?, .gone?: return nil  // nothing to do, nothing to say
             default: return (target, plan)
             }
         }
+        guard database.sharesWork, !planned.isEmpty else {
+            return try await run(planned, variant: variant, concurrency: concurrency, named: false, progress: progress)
+        }
+        // Several hosts: each file is claimed first, so one host downloads it; the others leave it.
+        let holder = "\(ProcessInfo.processInfo.hostName)/\(getpid())/download \(UUID().uuidString.prefix(8))"
+        let nowMilliseconds = Timestamp.milliseconds(clock.now())
+        let claimed = try database.claimJobs(
+            ClaimRequest(
+                holder: holder, purpose: .download(variant), limit: planned.count, roundStart: nowMilliseconds, now: nowMilliseconds,
+                until: nowMilliseconds + 600_000, candidates: planned.map(\.0.videoID)))
+        let mine = Set(claimed.jobs)
+        planned = planned.filter { mine.contains($0.0.videoID) }
+        defer { try? database.releaseClaims(holder: holder) }
         return try await run(planned, variant: variant, concurrency: concurrency, named: false, progress: progress)
     }
 
@@ -113,7 +128,7 @@ public struct Downloader: Sendable {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw .io(path: database.path, reason: "\(error)")
+            throw .io(path: database.location, reason: "\(error)")
         }
         for (index, outcome) in fetched { results[index].outcome = outcome }
         var summary = tally.summary(named: named)

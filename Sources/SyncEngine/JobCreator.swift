@@ -6,12 +6,12 @@ import VideoModel
 /// Creates jobs (`submit`, `remix`) and records what came back: the new job tracked with the answer as its first
 /// snapshot, and every request in the create ledger. Each request is sent once, never retried.
 public struct JobCreator: Sendable {
-    let database: JobDatabase
+    let database: any HistoryStore
     let client: VideoAPIClient
     let clock: APIClock
 
     /// A creator writing to `database` through `client`.
-    public init(database: JobDatabase, client: VideoAPIClient, clock: APIClock = .live) {
+    public init(database: any HistoryStore, client: VideoAPIClient, clock: APIClock = .live) {
         self.database = database
         self.client = client
         self.clock = clock

@@ -18,12 +18,12 @@ final class SnapshotWriter: Sendable {
         var writing = false
     }
 
-    private let database: JobDatabase
+    private let database: any HistoryStore
     private let runID: Int64?
     private let state = Mutex(State())
     private let writer = DispatchQueue(label: "soratrack.snapshot-writer", qos: .userInitiated)
 
-    init(database: JobDatabase, runID: Int64?) {
+    init(database: any HistoryStore, runID: Int64?) {
         self.database = database
         self.runID = runID
     }

@@ -31,9 +31,17 @@ extension SyncEngine {
                     await sleep(wake.timeIntervalSince(now), unless: stop)
                     continue
                 }
-                tally.withLock { $0.total += due.count }
                 let pollStart = clock.now()
-                try await pollAll(due, options: options, deadline: nil, runID: runID, tally: tally, stop: stop, progress: progress)
+                if database.sharesWork {
+                    // Another runner may poll some of these meanwhile: claim them, and skip what it polled this round.
+                    var source = ClaimSource(database: database, runID: runID, start: pollStart, lease: options.claimLease, joinOverlappingRuns: false)
+                    source.candidates = due
+                    defer { try? database.releaseClaims(holder: source.holder) }
+                    try await pollAll([], options: options, deadline: nil, runID: runID, tally: tally, stop: stop, progress: progress, source: source)
+                } else {
+                    tally.withLock { $0.total += due.count }
+                    try await pollAll(due, options: options, deadline: nil, runID: runID, tally: tally, stop: stop, progress: progress)
+                }
                 for id in due { lastPolled[id] = pollStart }
                 if tally.withLock({ $0.mustStop }) { break }
             }

@@ -6,25 +6,30 @@ import VideoAPI
 
 /// Polls open jobs with bounded concurrency and records every attempt as it arrives (group-committed).
 public struct SyncEngine: Sendable {
-    let database: JobDatabase
+    let database: any HistoryStore
     let client: VideoAPIClient
     let clock: APIClock
     let logger: Logger
 
-    public init(database: JobDatabase, client: VideoAPIClient, clock: APIClock = .live, logger: Logger = Logger(label: "soratrack.sync")) {
+    public init(database: any HistoryStore, client: VideoAPIClient, clock: APIClock = .live, logger: Logger = Logger(label: "soratrack.sync")) {
         self.database = database
         self.client = client
         self.clock = clock
         self.logger = logger
     }
 
-    /// The cron entry point: abandons stale jobs, then polls every open job once.
+    /// The cron entry point: abandons stale jobs, then polls every open job once. On a history several runners share
+    /// (PostgreSQL), the jobs come in claimed batches instead, so that runners started together split them.
     public func sync(_ options: SyncOptions, progress: (@Sendable (SyncProgress) -> Void)? = nil) async throws(StoreError) -> SyncSummary {
         let start = clock.now()
         let abandoned = try database.abandonStale(now: start, giveUpAfter: options.giveUpAfter)
         for id in abandoned { logger.info("abandoned \(id): not finished \(options.giveUpAfter) after creation") }
-        let jobs = try database.openJobs().map(\.videoID)
-        var summary = try await poll(jobs, options: options, progress: progress)
+        var summary: SyncSummary
+        if database.sharesWork {
+            summary = try await pollClaimed(options: options, progress: progress)
+        } else {
+            summary = try await poll(try database.openJobs().map(\.videoID), options: options, progress: progress)
+        }
         summary.abandoned = abandoned.count
         return summary
     }
@@ -40,6 +45,21 @@ public struct SyncEngine: Sendable {
         return summary
     }
 
+    /// Polls the open jobs of a shared history in claimed batches until none is left unpolled in this round (runs
+    /// that overlap form one round), waiting for other runners' claims to be released or to lapse; releases its
+    /// claims at the end.
+    func pollClaimed(options: SyncOptions, progress: (@Sendable (SyncProgress) -> Void)?) async throws(StoreError) -> SyncSummary {
+        let tally = SharedTally(Tally(total: 0))
+        var summary = try await recordedRun(options.command, tally: tally) { runID, start in
+            let deadline = options.maxDuration.map { start.addingTimeInterval($0.seconds) }
+            let source = ClaimSource(database: database, runID: runID, start: start, lease: options.claimLease, joinOverlappingRuns: true)
+            defer { try? database.releaseClaims(holder: source.holder) }
+            try await pollAll([], options: options, deadline: deadline, runID: runID, tally: tally, stop: nil, progress: progress, source: source)
+        }
+        summary.skipped = tally.withLock { $0.total } - summary.counts.jobs
+        return summary
+    }
+
     /// Runs `body` as one row of `sync_run`, opened before and closed after, also when a write fails (exit 74).
     func recordedRun(
         _ command: String, tally: SharedTally, _ body: (_ runID: Int64, _ start: Date) async throws -> Void
@@ -49,7 +69,7 @@ public struct SyncEngine: Sendable {
         do {
             try await body(runID, start)
         } catch {
-            let storeError = (error as? StoreError) ?? .io(path: database.path, reason: "\(error)")
+            let storeError = (error as? StoreError) ?? .io(path: database.location, reason: "\(error)")
             try? database.finishRun(runID, counts: tally.withLock { $0.counts }, exitCode: .ioError, at: clock.now())
             throw storeError
         }
@@ -66,12 +86,13 @@ public struct SyncEngine: Sendable {
     /// still finish and are recorded.
     func pollAll(
         _ ids: [VideoID], options: SyncOptions, deadline: Date?, runID: Int64, tally: SharedTally, stop: StopSignal?,
-        progress: (@Sendable (SyncProgress) -> Void)?
+        progress: (@Sendable (SyncProgress) -> Void)?, source: ClaimSource? = nil
     ) async throws {
         let writer = SnapshotWriter(database: database, runID: runID)
         let halt = StopSignal()
+        let clock = clock
         tally.withLock { $0.breaker = $0.breaker ?? CircuitBreaker(concurrency: options.concurrency, retries: client.policy.maxRetries) }
-        try await withThrowingTaskGroup(of: Bool.self) { group in
+        try await withThrowingTaskGroup(of: PollEvent.self) { group in
             // Wakes the loop below as soon as the run must stop, so waits are cut short at once.
             group.addTask {
                 await withTaskGroup(of: Void.self) { either in
@@ -80,12 +101,19 @@ public struct SyncEngine: Sendable {
                     await either.next()
                     either.cancelAll()
                 }
-                return false
+                return .stopped
             }
             var pending = ids[...]
             var inFlight = 0
             var watching = true
+            /// Claims may still bring jobs (a shared history), and a look again at them is scheduled.
+            var claimsLeft = source != nil
+            var sleeping = false
             func mustStop() -> Bool { tally.withLock { $0.mustStop } }
+            func mayClaim() -> Bool {
+                if mustStop() || (stop?.isStopped ?? false) || tally.withLock({ $0.summary.deadlineReached }) { return false }
+                return deadline.map { clock.now() < $0 } ?? true
+            }
             func mayLaunch() -> Bool {
                 if mustStop() { return false }
                 if let stop, stop.isStopped { return false }
@@ -103,15 +131,46 @@ public struct SyncEngine: Sendable {
                 group.addTask {
                     try await pollOne(id, deadline: deadline, writer: writer, tally: tally, halt: halt)
                     if let progress { progress(tally.withLock { $0.progress }) }
-                    return true
+                    return .polled
                 }
             }
-            while inFlight < max(1, options.concurrency), !pending.isEmpty, mayLaunch() { launch() }
-            if inFlight == 0 { group.cancelAll() }  // nothing to poll: release the watcher
-            while let finished = try await group.next() {
-                if finished {
-                    inFlight -= 1
-                } else {
+            /// Claims the next batch; when other runners hold every due job left, looks again when the first of their
+            /// claims lapses or in a second, whichever comes first (a live runner releases its claims sooner).
+            func refill() throws {
+                guard let source, claimsLeft, !sleeping, pending.isEmpty, mayClaim() else { return }
+                let batch = try source.claim(limit: max(1, options.concurrency), now: clock.now())
+                if !batch.jobs.isEmpty {
+                    pending = batch.jobs[...]
+                    tally.withLock { $0.total += batch.jobs.count }
+                    return
+                }
+                guard batch.heldElsewhere > 0 else {
+                    claimsLeft = false
+                    return
+                }
+                let untilExpiry = Double((batch.nextExpiry ?? 0) - Timestamp.milliseconds(clock.now())) / 1000
+                let wait = min(1, max(0.05, untilExpiry))
+                sleeping = true
+                group.addTask {
+                    try? await clock.sleep(.milliseconds(Int64(wait * 1000)))
+                    return .lookAgain
+                }
+            }
+            func fill() throws {
+                while inFlight < max(1, options.concurrency) {
+                    if pending.isEmpty { try refill() }
+                    guard !pending.isEmpty, mayLaunch() else { break }
+                    launch()
+                }
+            }
+            func idle() -> Bool { inFlight == 0 && !sleeping }
+            try fill()
+            if idle() { group.cancelAll() }  // nothing to poll: release the watcher
+            while let event = try await group.next() {
+                switch event {
+                case .polled: inFlight -= 1
+                case .lookAgain: sleeping = false
+                case .stopped:
                     watching = false
                     if mustStop() || (stop?.isStopped ?? false) { group.cancelAll() }
                 }
@@ -119,8 +178,8 @@ public struct SyncEngine: Sendable {
                     group.cancelAll()  // a rejected key or an open breaker: no more requests, no more waits
                     continue
                 }
-                if !pending.isEmpty, mayLaunch() { launch() }
-                if inFlight == 0, watching { group.cancelAll() }  // every poll is done: release the watcher
+                try fill()
+                if idle(), watching { group.cancelAll() }  // every poll is done: release the watcher
             }
         }
     }
@@ -253,13 +312,23 @@ public struct SyncOptions: Sendable {
     public var giveUpAfter: Duration
     /// The command recorded in `sync_run`.
     public var command: String
+    /// On a shared history, how long a claim holds when its runner never releases it (killed): `--lease`, else
+    /// `--max-duration`, else 10 minutes.
+    public var lease: Duration?
 
-    public init(concurrency: Int = 8, maxDuration: Duration? = nil, giveUpAfter: Duration = .seconds(24 * 3600), command: String = "sync") {
+    public init(
+        concurrency: Int = 8, maxDuration: Duration? = nil, giveUpAfter: Duration = .seconds(24 * 3600), command: String = "sync",
+        lease: Duration? = nil
+    ) {
         self.concurrency = concurrency
         self.maxDuration = maxDuration
         self.giveUpAfter = giveUpAfter
         self.command = command
+        self.lease = lease
     }
+
+    /// The lease of a claim.
+    var claimLease: Duration { lease ?? maxDuration ?? .seconds(600) }
 }
 
 /// A running count of a sync, for progress displays.

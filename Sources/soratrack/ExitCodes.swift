@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JobStore
+import PostgresStore
 import Reports
 import SyncEngine
 import VideoAPI
@@ -16,9 +17,10 @@ enum ExitCodes {
             case .cannotCreate: return .cannotCreate
             case .newerSchema: return .config
             case .unknownJob: return .dataError
-            case .missing, .notADatabase, .io: return .ioError
+            case .missing, .notADatabase, .io, .unreachable: return .ioError
+            case .rejected: return .noPermission
             }
-        case is JobDatabase.MigrationNeeded: return .config
+        case is JobDatabase.MigrationNeeded, is DatabaseURLError, is PostgresURLError: return .config
         case let error as ConfigError:
             switch error {
             case .missingAPIKey, .unreadableKeyFile: return .noPermission
@@ -35,7 +37,7 @@ enum ExitCodes {
             case .unreachable: return .unavailable
             case .providerFailing, .rateLimited: return .partial
             }
-        case is InputError, is VideoIDError, is ScenarioError: return .dataError
+        case is InputError, is VideoIDError, is ScenarioError, is CopyError: return .dataError
         case let error as DownloadError:
             switch error {
             case .cannotCreateFolder: return .cannotCreate

@@ -162,7 +162,7 @@ struct DownloadMigrationTests {
         let db = try JobDatabase(path: path)
         #expect(try db.appliedMigrations() == Migrations.all.map(\.name))
         #expect(try db.appliedMigrations().contains("0002_downloads"))
-        #expect(try db.counts() == (1, 1, 1, 0))
+        #expect(try db.counts() == HistoryCounts(jobs: 1, snapshots: 1, bodies: 1, runs: 0))
         let job = try #require(try db.job(Poll.id("video_old")))
         #expect(job.phase == .completed && job.downloadedAt == nil)
         #expect(try db.snapshots(of: Poll.id("video_old")).map(\.body) == [Data(#"{"id":"video_old"}"#.utf8)])

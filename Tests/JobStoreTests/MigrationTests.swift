@@ -15,7 +15,7 @@ struct MigrationTests {
         #expect(try db.appliedMigrations() == Migrations.all.map(\.name))
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
-        #expect(try db.counts() == (0, 0, 0, 0))
+        #expect(try db.counts() == HistoryCounts(jobs: 0, snapshots: 0, bodies: 0, runs: 0))
     }
 
     @Test("the embedded migrations are the files of Migrations/, every one, in order, byte for byte")
@@ -27,6 +27,17 @@ struct MigrationTests {
             let text = try String(contentsOf: folder.appending(path: name + ".sql"), encoding: .utf8)
             #expect(sql == text, "\(name)")
         }
+    }
+
+    @Test("the PostgreSQL migrations are the files of Migrations/PostgreSQL/, with the same names and numbers as SQLite's")
+    func postgresMigrationsMatchTheFolderAndSQLite() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "../../Migrations/PostgreSQL")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".pg.sql") }.sorted()
+        #expect(Migrations.postgres.map { $0.name + ".pg.sql" } == files)
+        for (name, sql) in Migrations.postgres {
+            #expect(sql == (try String(contentsOf: folder.appending(path: name + ".pg.sql"), encoding: .utf8)), "\(name)")
+        }
+        #expect(Migrations.postgres.map(\.name) == Migrations.all.map(\.name))
     }
 
     @Test("re-opening keeps the data and runs nothing again")

@@ -4,7 +4,7 @@ import Reports
 
 /// The reports the demo prints at the end, as `report durations|failures|phases|expiring` would.
 enum DemoReports {
-    static func print(database: JobDatabase, now: Date, baseURL: String, style: OutputStyle) throws {
+    static func print(database: any HistoryStore, now: Date, baseURL: String, style: OutputStyle) throws {
         let sink = OutputSink.standardOutput()
         let window = CreatedWindow()
         let sections: [(String, any TabularReport)] = [

@@ -37,15 +37,14 @@ final class OpsRun: Sendable {
         if let failure = await heartbeat.ping(.exit(exitCode), message: message) { Self.warn(failure.description) }
     }
 
-    /// Writes the metrics of the database at `databasePath` to `path` atomically; a failure is a warning.
-    func writeMetrics(databasePath: String, to path: String) {
-        guard FileManager.default.fileExists(atPath: databasePath) else {
-            Self.warn("metrics file \(path) not written: no database at \(databasePath) yet; the sync's exit code is unchanged")
+    /// Writes the metrics of `database` to `path` atomically; a failure is a warning.
+    func writeMetrics(database: DatabaseOptions, to path: String) {
+        if case .sqlite(let file)? = try? database.backend, !FileManager.default.fileExists(atPath: file) {
+            Self.warn("metrics file \(path) not written: no database at \(file) yet; the sync's exit code is unchanged")
             return
         }
         do {
-            let database = try JobDatabase(path: databasePath)
-            try MetricsExposition(database: database, now: Date(), window: Self.metricsWindow).write(toFile: path)
+            try MetricsExposition(database: try database.open(), now: Date(), window: Self.metricsWindow).write(toFile: path)
         } catch {
             Self.warn("metrics file \(path) not written: \(error); the sync's exit code is unchanged")
         }

@@ -45,15 +45,17 @@ struct Prune: AsyncParsableCommand {
 
     func run() async throws {
         try await ExitCodes.run {
-            let path = database.path
-            guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path: path) }
-            let lock = try SyncLock(databasePath: path)
+            let backend = try database.backend
+            if case .sqlite(let path) = backend, !FileManager.default.fileExists(atPath: path) { throw StoreError.missing(path: path) }
+            let lock = try database.lock()
             let (seconds, attoseconds) = olderThan.duration.components
             let cutoff = (now?.date(now: Date()) ?? Date()).addingTimeInterval(-(Double(seconds) + Double(attoseconds) / 1e18))
             var sizes: (before: Int64, after: Int64)?
             let result: PruneResult
-            if dryRun {
+            if dryRun, case .sqlite(let path) = backend {
                 result = try JobDatabase.prunePreview(path: path, before: cutoff)  // read-only: the file stays byte for byte
+            } else if dryRun {
+                result = try database.openReadOnly().prune(before: cutoff, dryRun: true)
             } else {
                 let db = try database.open()
                 result = try db.prune(before: cutoff, dryRun: false)

@@ -39,6 +39,9 @@ struct Sync: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Stop launching requests after this long, e.g. 4m.", valueName: "duration"))
     var maxDuration: HumanDuration?
 
+    @Option(name: .long, help: ArgumentHelp("PostgreSQL: how long a claim on a job holds if this run dies (default --max-duration, else 10m).", valueName: "duration"))
+    var lease: HumanDuration?
+
     @OptionGroup var polling: PollingOptions
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var api: APIOptions
@@ -47,18 +50,18 @@ struct Sync: AsyncParsableCommand {
     @OptionGroup var downloads: SyncDownloadOptions
 
     func run() async throws {
-        try await ops.around(databasePath: database.path) { monitor in try await sync(monitor) }
+        try await ops.around(database: database) { monitor in try await sync(monitor) }
     }
 
     /// The sync itself; `monitor` sends its heartbeats.
     private func sync(_ monitor: OpsRun) async throws {
         try await ExitCodes.run {
             try await api.withClient(maxConnections: polling.concurrency) { client in
-                let lock = try SyncLock(databasePath: database.path)
+                let lock = try database.lock()
                 await monitor.started()
                 let db = try database.open()
                 let engine = SyncEngine(database: db, client: client, logger: log.makeLogger(label: "soratrack.sync"))
-                let options = SyncOptions(concurrency: polling.concurrency, maxDuration: maxDuration?.duration, giveUpAfter: polling.giveUpAfter.duration)
+                let options = SyncOptions(concurrency: polling.concurrency, maxDuration: maxDuration?.duration, giveUpAfter: polling.giveUpAfter.duration, lease: lease?.duration)
                 let progress = ProgressLine(enabled: !log.quiet)
                 let summary = try await engine.sync(options) { step in
                     progress.update(done: step.done, total: step.total, errors: step.errors, label: "sync")

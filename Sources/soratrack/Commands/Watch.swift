@@ -42,7 +42,7 @@ struct Watch: AsyncParsableCommand {
     func run() async throws {
         try await ExitCodes.run {
             try await api.withClient(maxConnections: polling.concurrency) { client in
-                let lock = try SyncLock(databasePath: database.path)
+                let lock = try database.lock()
                 let db = try database.open()
                 let logger = log.makeLogger(label: "soratrack.watch")
                 let stop = StopSignal()

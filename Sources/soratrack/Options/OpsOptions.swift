@@ -35,7 +35,7 @@ struct OpsOptions: ParsableArguments {
     /// Runs `body` (a whole command, exit code included) between the heartbeat pings, then writes the metrics
     /// file; neither ever changes the exit code. A run that found the lock held (exit 75) does neither: the run
     /// holding the lock reports for itself.
-    func around(databasePath: String, _ body: (OpsRun) async throws -> Void) async throws {
+    func around(database: DatabaseOptions, _ body: (OpsRun) async throws -> Void) async throws {
         let run = OpsRun(heartbeat: try pingURL.map { url throws(HeartbeatError) in try Heartbeat.live(url: url) })
         var failure: (any Error)?
         do {
@@ -47,7 +47,7 @@ struct OpsOptions: ParsableArguments {
             (error as? ExitCode).map { ExitStatus(rawValue: $0.rawValue) ?? .partial } ?? ExitCodes.status(for: error)
         } ?? .ok
         if code != .locked {
-            if let metricsFile { run.writeMetrics(databasePath: databasePath, to: metricsFile) }
+            if let metricsFile { run.writeMetrics(database: database, to: metricsFile) }
             await run.finished(exitCode: code)
         }
         await run.close()

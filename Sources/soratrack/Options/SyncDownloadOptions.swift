@@ -14,7 +14,7 @@ struct SyncDownloadOptions: ParsableArguments {
 
     /// Downloads what is pending into the folder (nothing without `--download-dir`): failures on stderr, one
     /// `download:` line unless `quiet`; returns the exit status (a rejected key, no response or a write failure throws).
-    func run(database: JobDatabase, client: VideoAPIClient, concurrency: Int, log: LogOptions) async throws -> ExitStatus {
+    func run(database: any HistoryStore, client: VideoAPIClient, concurrency: Int, log: LogOptions) async throws -> ExitStatus {
         guard let downloadDir else { return .ok }
         let downloader = try Downloader(
             database: database, client: client, folder: downloadDir, logger: log.makeLogger(label: "soratrack.download"))
