@@ -124,8 +124,9 @@ public struct ClaimRequest: Sendable, Equatable {
     public var until: Int64
     /// Downloads: the jobs to choose from (ignored for polls).
     public var candidates: [VideoID]
-    /// Polls: when set, `sync` runs still going that started between this time and `roundStart` join this round
-    /// (its start is the earliest of theirs), so a runner starting a little after another skips what that one polled.
+    /// Polls: when set, `sync` runs that started between this time and `roundStart` and had not finished by then join this round
+    /// (its start is the earliest of theirs), so a runner starting a little after another skips what that one polled,
+    /// also when that one has finished meanwhile.
     public var joinRunsSince: Int64?
 
     public init(
@@ -143,11 +144,11 @@ public struct ClaimRequest: Sendable, Equatable {
     }
 }
 
-/// The SQL that both stores use for "the start of this round" of a poll claim (`?` placeholders, in the order
-/// `joinRunsSince`, `roundStart`, `roundStart`).
+/// The SQL that both stores use for "the start of this round" of a poll claim: the earliest start of the `sync`
+/// runs that overlap this one's start (`?` placeholders, in the order `joinRunsSince`, then `roundStart` three times).
 public let roundStartSQL = """
     coalesce((SELECT min(started_at) FROM sync_run
-        WHERE finished_at IS NULL AND command = 'sync' AND started_at >= ? AND started_at <= ?), ?)
+        WHERE command = 'sync' AND started_at >= ? AND started_at <= ? AND (finished_at IS NULL OR finished_at >= ?)), ?)
     """
 
 /// What a claim is for.

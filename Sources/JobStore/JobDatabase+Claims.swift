@@ -55,7 +55,7 @@ extension JobDatabase {
             var arguments: [any DatabaseValueConvertible]
             if let since = request.joinRunsSince {
                 sql += roundStartSQL + ")"
-                arguments = [since, request.roundStart, request.roundStart]
+                arguments = [since, request.roundStart, request.roundStart, request.roundStart]
             } else {
                 sql += "?)"
                 arguments = [request.roundStart]

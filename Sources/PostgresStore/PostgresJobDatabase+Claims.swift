@@ -80,8 +80,8 @@ extension PostgresJobDatabase {
         case .poll:
             var sql = "job.tracking = 1 AND job.terminal = 0 AND (job.last_polled_at IS NULL OR job.last_polled_at < "
             if let since = request.joinRunsSince {
-                binds += [.integer(since), .integer(request.roundStart), .integer(request.roundStart)]
-                sql += numbered(roundStartSQL, from: binds.count - 2) + ")"
+                binds += [.integer(since), .integer(request.roundStart), .integer(request.roundStart), .integer(request.roundStart)]
+                sql += numbered(roundStartSQL, from: binds.count - 3) + ")"
             } else {
                 binds.append(.integer(request.roundStart))
                 sql += "$\(binds.count))"

@@ -124,7 +124,8 @@ struct PostgresHistoryTests {
 
     @Test("two syncs started together on one PostgreSQL split the open jobs, none polled twice in the round")
     func twoRunnersSplitTheJobs() async throws {
-        let bench = try await Bench(latency: .milliseconds(50), failureRate: 0)
+        // 150 ms a request: each run lasts seconds, so the two overlap even when one process starts late.
+        let bench = try await Bench(latency: .milliseconds(150), failureRate: 0)
         defer { bench.runner.remove() }
         let ids = bench.videos(40, duration: 3600)
         #expect(try await bench.run(["track", "--no-poll"] + ids + bench.api(bench.url)).status == 0)
