@@ -64,7 +64,7 @@ extension JobDatabase {
             let apiError: APIErrorInfo? = if case .refused(_, let error, _)? = attempt.failure { error } else { nil }
             let answer: [(String, (any DatabaseValueConvertible)?)] = [
                 ("started_at", Timestamp.milliseconds(attempt.startedAt)), ("finished_at", finishedAt),
-                ("outcome", Self.outcome(of: attempt)), ("job_id", jobID), ("http_status", attempt.httpStatus),
+                ("outcome", CreateAttemptRow.outcome(of: attempt)), ("job_id", jobID), ("http_status", attempt.httpStatus),
                 ("request_id", attempt.requestID), ("error_code", apiError?.code), ("error_message", apiError?.message),
                 ("error", attempt.failure?.description), ("body_id", bodyID),
             ]
@@ -119,15 +119,6 @@ extension JobDatabase {
             }
         }
     }
-
-    private static func outcome(of attempt: CreateAttempt) -> String {
-        switch attempt.failure {
-        case nil: "created"
-        case .refused?: "refused"
-        case .notSent?: "not_sent"
-        case .noAnswer?, .unreadableAnswer?: "unknown"
-        }
-    }
 }
 
 /// One row of `create_attempt`: a create or remix request and what came of it.
@@ -149,6 +140,16 @@ public struct CreateAttemptRow: Sendable, Equatable {
     public var runID: Int64?
     /// The stored answer, when no snapshot holds it.
     public var body: Data?
+
+    /// The `create_attempt.outcome` of an attempt (the same on both stores).
+    public static func outcome(of attempt: CreateAttempt) -> String {
+        switch attempt.failure {
+        case nil: "created"
+        case .refused?: "refused"
+        case .notSent?: "not_sent"
+        case .noAnswer?, .unreadableAnswer?: "unknown"
+        }
+    }
 
     /// Every stored value, as another store reads it.
     public init(kind: String, prompt: String, outcome: String, videoID: String?, httpStatus: Int?, requestID: String?, errorCode: String?, error: String?, inputReference: String?, sourceVideoID: String?, runID: Int64?, body: Data?) {

@@ -224,9 +224,9 @@ extension JobDatabase {
 }
 
 /// 64-bit FNV-1a, used to find an identical stored response body quickly.
-enum BodyHash {
+public enum BodyHash {
     /// The hash of `bytes`, read through one contiguous buffer (no per-byte iterator).
-    static func of(_ bytes: Data) -> Int64 {
+    public static func of(_ bytes: Data) -> Int64 {
         bytes.withUnsafeBytes { buffer in
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             for byte in buffer {

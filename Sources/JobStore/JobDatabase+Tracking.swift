@@ -101,8 +101,8 @@ public struct OpenJob: Sendable, Equatable {
 }
 
 extension Duration {
-    /// The duration in whole milliseconds.
-    var milliseconds: Int64 {
+    /// The duration in whole milliseconds (truncated), as both stores count it.
+    public var milliseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }

@@ -75,7 +75,7 @@ extension PostgresJobDatabase {
     /// tracked). A job whose `created_at` is unknown is aged from when it was first seen. Returns the abandoned ids,
     /// in the order the jobs were added.
     public func abandonStale(now date: Date, giveUpAfter: Duration) throws(StoreError) -> [String] {
-        let cutoff = Timestamp.milliseconds(date) - Self.milliseconds(of: giveUpAfter)
+        let cutoff = Timestamp.milliseconds(date) - giveUpAfter.milliseconds
         return try write { session in
             try session.query(
                 """
@@ -137,7 +137,7 @@ extension PostgresJobDatabase {
             .of(attempt.requestID), .of(attempt.pollError), .of(found.bodyID),
         ]).map { p($0) }
 
-        let nextPollAt = (attempt.pollAfter ?? attempt.retryAfter).map { polledAt + Self.milliseconds(of: $0) }
+        let nextPollAt = (attempt.pollAfter ?? attempt.retryAfter).map { polledAt + $0.milliseconds }
         var after = before
         let assignments: String
         if let video {
@@ -330,7 +330,7 @@ extension PostgresJobDatabase {
             let apiError: APIErrorInfo? = if case .refused(_, let error, _)? = attempt.failure { error } else { nil }
             let answer: [(column: String, value: String)] = [
                 ("started_at", p(.integer(Timestamp.milliseconds(attempt.startedAt)))), ("finished_at", p(.integer(finishedAt))),
-                ("outcome", p(.text(Self.outcome(of: attempt)))), ("job_id", p(.of(jobID))),
+                ("outcome", p(.text(CreateAttemptRow.outcome(of: attempt)))), ("job_id", p(.of(jobID))),
                 ("http_status", p(.of(attempt.httpStatus))), ("request_id", p(.of(attempt.requestID))),
                 ("error_code", p(.of(apiError?.code))), ("error_message", p(.of(apiError?.message))),
                 ("error", p(.of(attempt.failure?.description))),
@@ -378,15 +378,6 @@ extension PostgresJobDatabase {
         }
     }
 
-    private static func outcome(of attempt: CreateAttempt) -> String {
-        switch attempt.failure {
-        case nil: "created"
-        case .refused?: "refused"
-        case .notSent?: "not_sent"
-        case .noAnswer?, .unreadableAnswer?: "unknown"
-        }
-    }
-
     // MARK: Downloads
 
     /// Records one download attempt (ok or failed, with the error body when one came), in one transaction and one
@@ -422,7 +413,7 @@ extension PostgresJobDatabase {
     /// The CTEs `body_found`, `body_added` and `body_row` (one row: the body's id) that store `bytes` once: an identical
     /// earlier body (same 64-bit FNV-1a hash, same bytes) is reused, else the bytes are inserted.
     private static func bodyCTEs(_ bytes: Data, _ p: Placeholders) -> String {
-        let hash = p(.integer(bodyHash(bytes)))
+        let hash = p(.integer(BodyHash.of(bytes)))
         let content = p(.bytes(bytes))
         return """
             body_found AS (SELECT id FROM body WHERE hash = \(hash) AND content = \(content) ORDER BY id LIMIT 1),
@@ -433,24 +424,6 @@ extension PostgresJobDatabase {
             ),
             body_row AS (SELECT id FROM body_found UNION ALL SELECT id FROM body_added)
             """
-    }
-
-    /// 64-bit FNV-1a of `bytes` as a signed integer: the `body.hash` SQLite stores for the same bytes.
-    private static func bodyHash(_ bytes: Data) -> Int64 {
-        bytes.withUnsafeBytes { buffer in
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in buffer {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0000_0100_0000_01b3
-            }
-            return Int64(bitPattern: hash)
-        }
-    }
-
-    /// `duration` in whole milliseconds (truncated, as SQLite's store counts it).
-    private static func milliseconds(of duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 
     /// Which of `ids` have a job row, whether tracked or not.
