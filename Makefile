@@ -55,11 +55,14 @@ install: release
 	else echo "(man page skipped: ArgumentParser's manual generator did not build)"; fi
 	@echo "installed $(DESTDIR)$(PREFIX)/bin/soratrack"
 
-## test: unit, store, sync and end-to-end tests, a CSV round trip read back by Python's csv module,
-## the official SDK against the simulator, then the HTML report in a real browser.
+## test: unit, store, sync and end-to-end tests, then the store, sync, report and end-to-end suites again
+## on PostgreSQL (each pass on a throwaway server, scripts/with-postgres.sh), a CSV round trip read back by
+## Python's csv module, the official SDK against the simulator, then the HTML report in a real browser.
+BACKEND_SUITES := JobStoreTests|SyncEngineTests|ReportsTests|EndToEndTests
 test: deps $(VENV)/.installed $(VENV)/.browser-installed
 	$(SWIFT) build --build-tests
 	scripts/with-postgres.sh $(SWIFT) test --skip-build
+	SORATRACK_TEST_BACKEND=postgres scripts/with-postgres.sh $(SWIFT) test --skip-build --filter '$(BACKEND_SUITES)'
 	scripts/csv-roundtrip.sh $(BIN_DEBUG) $(PYTHON)
 	$(MAKE) --no-print-directory sdk-compat
 	$(MAKE) --no-print-directory test-browser
@@ -99,7 +102,8 @@ test-gateways: deps $(GATEWAY_VENV)/.installed
 ## hyperfine and time through apt when they are missing, and the SDK's virtualenv. BENCH_QUICK=1 skips
 ## the reports on the 100k/2M history (seeded once, a few minutes, then reused). BENCH_ONLY=bad-day runs
 ## only the bad-day rows (refused and hanging API, a 600 req/min rate limit, one stderr line: about 2 min);
-## BENCH_ONLY takes a comma-separated list of sync, latency, insert, reports, export, idle, bad-day, json.
+## BENCH_ONLY takes a comma-separated list of sync, latency, insert, reports, export, idle, bad-day, json,
+## postgres (the PostgreSQL rows, on a throwaway server).
 BENCH_APT := sqlite3:sqlite3 wrk:wrk hyperfine:hyperfine /usr/bin/time:time
 bench: deps $(VENV)/.installed
 	@missing=""; for pair in $(BENCH_APT); do command -v "$${pair%%:*}" >/dev/null || missing="$$missing $${pair##*:}"; done; \

@@ -77,8 +77,13 @@ let package = Package(
         // Times the hand-written JSON reader and writer against Foundation's (not installed).
         .executableTarget(name: "soratrack-json-bench", dependencies: ["VideoModel", "VideoSimulator"], path: "bench/JSONBench"),
 
-        // Runs the built executable as a process; shared by the test targets that need one.
-        .target(name: "TestSupport", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Tests/TestSupport"),
+        // Runs the built executable as a process and opens a test's history on either backend; shared by the test targets.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "JobStore", "PostgresStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Tests/TestSupport"),
         // The targets whose tests run the `soratrack` executable depend on it, so building them builds what they run.
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "JobStore", "VideoAPI", "TestSupport", "soratrack"]),
         .testTarget(name: "VideoAPITests", dependencies: [
@@ -86,7 +91,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "VideoModel"]),
+        .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "VideoModel", "TestSupport"]),
         .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "JobStore", "VideoModel", "TestSupport"]),
         .testTarget(name: "VideoSimulatorTests", dependencies: ["VideoSimulator", "VideoAPI"]),
         // The PostgreSQL store against a real server (started by make test): parity with SQLite, several runners, copy.

@@ -172,11 +172,15 @@ public struct ClaimBatch: Sendable, Equatable {
     public var heldElsewhere: Int
     /// The earliest of those claims to lapse (unix milliseconds).
     public var nextExpiry: Int64?
+    /// Due jobs that no live claim holds after this one (more than `limit` were due, or none was asked for): a run
+    /// that stops here leaves them for the next run.
+    public var unclaimed: Int
 
-    public init(jobs: [VideoID], heldElsewhere: Int = 0, nextExpiry: Int64? = nil) {
+    public init(jobs: [VideoID], heldElsewhere: Int = 0, nextExpiry: Int64? = nil, unclaimed: Int = 0) {
         self.jobs = jobs
         self.heldElsewhere = heldElsewhere
         self.nextExpiry = nextExpiry
+        self.unclaimed = unclaimed
     }
 }
 

@@ -31,13 +31,17 @@ extension JobDatabase {
             let held = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT count(*), min(claim.expires_at) FROM job
-                    JOIN claim ON claim.job_id = job.id AND claim.purpose = ?
-                    WHERE \(dueSQL) AND claim.expires_at > ? AND claim.holder <> ?
+                    SELECT count(*) FILTER (WHERE claim.expires_at > ? AND claim.holder <> ?),
+                        min(claim.expires_at) FILTER (WHERE claim.expires_at > ? AND claim.holder <> ?),
+                        count(*) FILTER (WHERE claim.job_id IS NULL OR claim.expires_at <= ?)
+                    FROM job LEFT JOIN claim ON claim.job_id = job.id AND claim.purpose = ?
+                    WHERE \(dueSQL)
                     """,
-                arguments: StatementArguments([request.purpose.name] + dueArguments + [request.now, request.holder]))
+                arguments: StatementArguments(
+                    [request.now, request.holder, request.now, request.holder, request.now, request.purpose.name] + dueArguments))
             return ClaimBatch(
-                jobs: ids.compactMap { try? VideoID(validating: $0[1] as String) }, heldElsewhere: held?[0] ?? 0, nextExpiry: held?[1])
+                jobs: ids.compactMap { try? VideoID(validating: $0[1] as String) }, heldElsewhere: held?[0] ?? 0,
+                nextExpiry: held?[1], unclaimed: held?[2] ?? 0)
         }
     }
 

@@ -37,13 +37,15 @@ extension PostgresJobDatabase {
             let heldDue = Self.dueJobs(request, binds: &heldBinds)
             let held = try session.one(
                 """
-                SELECT count(*), min(claim.expires_at) FROM job
-                JOIN claim ON claim.job_id = job.id AND claim.purpose = $1
-                WHERE \(heldDue) AND claim.expires_at > $2 AND claim.holder <> $3
+                SELECT count(*) FILTER (WHERE claim.expires_at > $2 AND claim.holder <> $3),
+                    min(claim.expires_at) FILTER (WHERE claim.expires_at > $2 AND claim.holder <> $3),
+                    count(*) FILTER (WHERE claim.job_id IS NULL OR claim.expires_at <= $2)
+                FROM job LEFT JOIN claim ON claim.job_id = job.id AND claim.purpose = $1
+                WHERE \(heldDue)
                 """, heldBinds)
             return ClaimBatch(
                 jobs: claimed.compactMap { $0.text(0).flatMap { try? VideoID(validating: $0) } },
-                heldElsewhere: held?.int(0) ?? 0, nextExpiry: held?.int64(1))
+                heldElsewhere: held?.int(0) ?? 0, nextExpiry: held?.int64(1), unclaimed: held?.int(2) ?? 0)
         }
     }
 

@@ -35,7 +35,7 @@ struct BadDayTests {
 
         /// Each job's number of snapshots.
         func snapshotCounts(_ ids: [String]) throws -> [String: Int] {
-            let db = try JobDatabase(path: database)
+            let db = try TestBackend.open(database)
             var counts: [String: Int] = [:]
             for id in ids { counts[id] = try db.snapshots(of: VideoID(validating: id)).count }
             return counts
@@ -43,13 +43,9 @@ struct BadDayTests {
 
         /// The newest row of `sync_run`: jobs, attempts, responses, poll errors and exit code.
         func lastRun() throws -> (jobs: Int, attempts: Int, responses: Int, pollErrors: Int, exitCode: Int?) {
-            let queue = try DatabaseQueue(path: database)
-            defer { try? queue.close() }
-            return try queue.read { db in
-                let row = try #require(try Row.fetchOne(
-                    db, sql: "SELECT jobs, attempts, responses, poll_errors, exit_code FROM sync_run ORDER BY id DESC LIMIT 1"))
-                return (row["jobs"], row["attempts"], row["responses"], row["poll_errors"], row["exit_code"])
-            }
+            let row = try #require(try TestBackend.rows(
+                database, "SELECT jobs, attempts, responses, poll_errors, exit_code FROM sync_run ORDER BY id DESC LIMIT 1").first)
+            return (row["jobs"], row["attempts"], row["responses"], row["poll_errors"], row["exit_code"])
         }
     }
 
@@ -98,7 +94,7 @@ struct BadDayTests {
         #expect(next.status == 0, "\(next.stderr)")
         #expect(next.stdout.isEmpty && next.stderr.isEmpty, "a successful --quiet run is silent")
         #expect(try desk.snapshotCounts(ids).values.allSatisfy { $0 >= 1 })
-        #expect(try JobDatabase(path: desk.database).jobs().allSatisfy { $0.phase == .completed })
+        #expect(try TestBackend.open(desk.database).jobs().allSatisfy { $0.phase == .completed })
     }
 
     @Test("connections refused with --quiet: the same one line")
@@ -236,7 +232,7 @@ struct BadDayTests {
         if !limited.isEmpty { #expect(sync.stdout.contains("\(limited.count) rate-limited")) }
         let counts = try desk.snapshotCounts(ids)
         #expect(counts.values.reduce(0, +) == all.count, "every answer is one snapshot")
-        #expect(try JobDatabase(path: desk.database).recordedRequestIDs().count == all.count)
+        #expect(try TestBackend.open(desk.database).recordedRequestIDs().count == all.count)
     }
 
     @Test("--max-duration under a rate limit: the jobs not reached stay open for the next run, are no errors, exit 0")
@@ -285,9 +281,7 @@ struct BadDayTests {
         #expect(Self.answers(simulator).all.count == 6)
         // 300 a minute is one every 0.2 s: the six requests left soratrack (each snapshot's polled_at is when its
         // request started) at least 0.2 s apart, 1 s from first to last; a loaded network may shift their arrivals.
-        let queue = try DatabaseQueue(path: desk.database)
-        let started = try await queue.read { try Int64.fetchAll($0, sql: "SELECT polled_at FROM snapshot ORDER BY polled_at") }
-        try? queue.close()
+        let started: [Int64] = try TestBackend.rows(desk.database, "SELECT polled_at FROM snapshot ORDER BY polled_at").map { $0[0] }
         try #require(started.count == 6)
         let gaps = zip(started.dropFirst(), started).map { $0 - $1 }
         #expect(gaps.allSatisfy { $0 >= 190 }, "\(gaps) ms between requests")

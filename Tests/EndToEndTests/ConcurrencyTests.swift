@@ -11,7 +11,7 @@ import VideoSimulator
 struct ConcurrencyTests {
     static let key = "sk-concurrency-\(UUID().uuidString)"
 
-    @Test("two syncs started together: one exits 75 at once, the other runs to the end")
+    @Test("two syncs started together: one exits 75 at once, the other runs to the end", .enabled(if: TestBackend.isSQLite, "the lock file"))
     func twoSyncsAtOnce() async throws {
         let bench = try await Bench(latency: .milliseconds(250))
         defer { bench.runner.remove() }
@@ -41,7 +41,7 @@ struct ConcurrencyTests {
         await bench.simulator.stop()
     }
 
-    @Test("jobs, show, report and export in a loop while syncs write: no failure, never \"database is locked\"")
+    @Test("jobs, show, report and export in a loop while syncs write: no failure, never \"database is locked\"", .enabled(if: TestBackend.isSQLite, "the lock file"))
     func readersWhileSyncWrites() async throws {
         let bench = try await Bench(latency: .milliseconds(30))
         defer { bench.runner.remove() }
@@ -122,7 +122,7 @@ struct ConcurrencyTests {
         await bench.simulator.stop()
     }
 
-    @Test("sync exits 75 while watch runs; SIGTERM lets watch record the polls in flight and exit 0")
+    @Test("sync exits 75 while watch runs; SIGTERM lets watch record the polls in flight and exit 0", .enabled(if: TestBackend.isSQLite, "the lock file"))
     func watchHoldsTheLockAndStopsCleanly() async throws {
         let bench = try await Bench(latency: .milliseconds(300))
         defer { bench.runner.remove() }
@@ -208,7 +208,7 @@ struct ConcurrencyTests {
         let ledger = try Ledger(path: bench.database)
         ledger.expectConsistent("after watch")
         #expect(ledger.requestIDs.count == bench.simulator.responses().count)
-        let db = try JobDatabase(path: bench.database)
+        let db = try TestBackend.open(bench.database)
         for id in ids + [added] {
             let job = try #require(try db.job(VideoID(validating: id)))
             let truth = try #require(bench.simulator.video(id))

@@ -6,7 +6,7 @@ import VideoAPI
 import VideoSimulator
 
 /// `kill -9` of a real `soratrack sync` at random moments, against a slow simulator over real sockets (docs/operations.md, "…the process is killed").
-@Suite("crash safety end to end", .serialized)
+@Suite("crash safety end to end", .serialized, .enabled(if: TestBackend.isSQLite, "SQLite's files"))
 struct CrashTests {
     static let key = "sk-crash-\(UUID().uuidString)"
     static let jobCount = 160

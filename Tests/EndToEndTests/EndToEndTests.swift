@@ -46,7 +46,7 @@ struct EndToEndTests {
         }
         #expect(rounds > 2 && rounds <= 40)
 
-        let db = try JobDatabase(path: runner.path("jobs.sqlite"))
+        let db = try TestBackend.open(runner.path("jobs.sqlite"))
         let served = simulator.responses().filter { $0.method == "GET" && $0.videoID != nil }
         let recorded = try db.recordedRequestIDs()
         #expect(recorded.count == served.count)
@@ -76,7 +76,7 @@ struct EndToEndTests {
         await simulator.stop()
     }
 
-    @Test("a second sync while one runs exits 75 at once")
+    @Test("a second sync while one runs exits 75 at once", .enabled(if: TestBackend.isSQLite, "the lock file"))
     func secondSyncIsLockedOut() async throws {
         let (simulator, runner) = try await setUp(latency: .milliseconds(400))
         defer { runner.remove() }
@@ -114,7 +114,7 @@ struct EndToEndTests {
         #expect(sync.status == 77)
         #expect(sync.stderr.contains("rejected the key"))
         #expect(simulator.responses().count == 1)
-        let db = try JobDatabase(path: runner.path("jobs.sqlite"))
+        let db = try TestBackend.open(runner.path("jobs.sqlite"))
         #expect(try db.counts().snapshots == 1)
         await simulator.stop()
     }
@@ -124,19 +124,17 @@ struct EndToEndTests {
         let (simulator, runner) = try await setUp()
         defer { runner.remove() }
         #expect(try await runner.run(["track", "--no-poll", "video_keep"] + common(runner, simulator)).status == 0)
-        let before = try Data(contentsOf: URL(fileURLWithPath: runner.path("jobs.sqlite")))
         let input = "video_new_1\nvidéo_slash\n# comment\nvideo new 2\n{\"id\":\"..\"}\n"
         let track = try await runner.run(["track", "--from", "-", "video_new_0"] + common(runner, simulator), stdin: input)
         #expect(track.status == 65)
         #expect(track.stderr.contains("stdin line 2") && track.stderr.contains("stdin line 4") && track.stderr.contains("stdin line 5"))
-        let db = try JobDatabase(path: runner.path("jobs.sqlite"))
+        let db = try TestBackend.open(runner.path("jobs.sqlite"))
         #expect(try db.jobs().map(\.videoID) == ["video_keep"])
-        _ = before
         #expect(simulator.responses().isEmpty)
         await simulator.stop()
     }
 
-    @Test("a garbage database file exits 74 and is left unchanged")
+    @Test("a garbage database file exits 74 and is left unchanged", .enabled(if: TestBackend.isSQLite, "a file"))
     func garbageDatabase() async throws {
         let (simulator, runner) = try await setUp()
         defer { runner.remove() }
@@ -184,14 +182,13 @@ struct EndToEndTests {
             outputs += result.stdout + result.stderr
         }
         #expect(!outputs.contains(Self.key))
-        for file in try FileManager.default.contentsOfDirectory(atPath: runner.folder) where file.hasPrefix("jobs.sqlite") {
-            let bytes = try Data(contentsOf: URL(fileURLWithPath: runner.path(file)))
-            #expect(bytes.range(of: Data(Self.key.utf8)) == nil, "key found in \(file)")
-        }
+        #expect(try TestBackend.storedBytes(runner.path("jobs.sqlite")).range(of: Data(Self.key.utf8)) == nil, "key in the history")
         await simulator.stop()
     }
 
-    @Test("demo runs the whole tool on the simulator: every job finishes, the three reports print, exit 0")
+    @Test(
+        "demo runs the whole tool on the simulator: every job finishes, the three reports print, exit 0",
+        .enabled(if: TestBackend.isSQLite, "the demo's history is an SQLite file"))
     func demo() async throws {
         let runner = CommandRunner()
         defer { runner.remove() }
@@ -200,7 +197,7 @@ struct EndToEndTests {
         for title in ["report durations", "report failures", "report expiring", "still open"] {
             #expect(result.stdout.contains(title), "missing \(title)")
         }
-        let db = try JobDatabase(path: runner.path("demo.sqlite"))
+        let db = try TestBackend.open(runner.path("demo.sqlite"))
         let jobs = try db.jobs()
         #expect(jobs.count == 24)
         #expect(jobs.allSatisfy { $0.phase == .completed || $0.phase == .failed })

@@ -472,7 +472,7 @@ struct FaultTests {
         #expect(try await simulate.wait().status == 0)
         #expect(track.status == 0, "\(track.stderr)")
         #expect(track.stdout.contains("1 completed, 1 failed"))
-        let db = try JobDatabase(path: runner.path("jobs.sqlite"))
+        let db = try TestBackend.open(runner.path("jobs.sqlite"))
         let a = try db.snapshots(of: VideoID(validating: "video_scripted_a"))
         let b = try db.snapshots(of: VideoID(validating: "video_scripted_b"))
         #expect(a.map(\.httpStatus) == [429, 200])
@@ -586,8 +586,8 @@ extension FaultTests {
             return max(minimum, launched.duration(to: first))
         }
 
-        func database() throws -> JobDatabase {
-            try JobDatabase(path: runner.path("jobs.sqlite"))
+        func database() throws -> any HistoryStore {
+            try TestBackend.open(runner.path("jobs.sqlite"))
         }
 
         /// Every snapshot of `id`, oldest first.

@@ -29,11 +29,7 @@ struct GatewayFlavorTests {
             try await runner.run(arguments + flags)
         }
 
-        func rows(_ sql: String) throws -> [Row] {
-            let queue = try DatabaseQueue(path: database)
-            defer { try? queue.close() }
-            return try queue.read { try Row.fetchAll($0, sql: sql) }
-        }
+        func rows(_ sql: String) throws -> [TestRow] { try TestBackend.rows(database, sql) }
     }
 
     func withBench(_ flavor: Flavor, latency: Duration = .zero, _ body: (Bench) async throws -> Void) async throws {
@@ -201,14 +197,16 @@ struct GatewayFlavorTests {
         }
     }
 
-    @Test("the demo runs against every flavour: every job finishes and the reports print", arguments: Flavor.allCases)
+    @Test(
+        "the demo runs against every flavour: every job finishes and the reports print", .enabled(if: TestBackend.isSQLite, "the demo's history is an SQLite file"),
+        arguments: Flavor.allCases)
     func demo(flavor: Flavor) async throws {
         let runner = CommandRunner()
         defer { runner.remove() }
         let result = try await runner.run(["demo", "--flavor", flavor.rawValue, "--jobs", "8", "--db", runner.path("demo.sqlite")])
         #expect(result.status == 0, "\(flavor): \(result.stderr)")
         #expect(result.stdout.contains("report durations") && result.stdout.contains("8 jobs finished"), "\(flavor)")
-        let jobs = try JobDatabase(path: runner.path("demo.sqlite")).jobs()
+        let jobs = try TestBackend.open(runner.path("demo.sqlite")).jobs()
         #expect(jobs.count == 8 && jobs.allSatisfy { $0.phase == .completed || $0.phase == .failed }, "\(flavor)")
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import GRDB
+import TestSupport
 import Testing
 import VideoAPI
 import VideoSimulator
@@ -36,35 +36,37 @@ struct Ledger {
 
     /// Reads the file as the next process would find it (a WAL left by a killed process is recovered on open).
     init(path: String) throws {
-        let queue = try DatabaseQueue(path: path)
-        defer { try? queue.close() }
-        (integrity, foreignKeyViolations, requestIDs, jobs, snapshotRows) = try queue.read { db in
-            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
-            let violations = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count
-            var requestIDs: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT request_id, count(*) AS n FROM snapshot WHERE request_id IS NOT NULL GROUP BY request_id") {
-                requestIDs[row["request_id"]] = row["n"]
+        if TestBackend.isSQLite {
+            let queue = try DatabaseQueue(path: path)
+            defer { try? queue.close() }
+            (integrity, foreignKeyViolations) = try queue.read { db in
+                (try String.fetchAll(db, sql: "PRAGMA integrity_check"), try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count)
             }
-            let newest = """
-                FROM snapshot s WHERE s.job_id = job.id AND s.http_status BETWEEN 200 AND 299 AND s.status IS NOT NULL
-                ORDER BY s.polled_at DESC, s.id DESC LIMIT 1
-                """
-            let jobs = try Row.fetchAll(db, sql: """
-                SELECT video_id, status, local_state, phase, terminal, progress, polls,
-                    (SELECT count(*) FROM snapshot s WHERE s.job_id = job.id) AS snapshots,
-                    (SELECT s.status \(newest)) AS newest_status,
-                    (SELECT s.progress \(newest)) AS newest_progress
-                FROM job ORDER BY id
-                """
-            ).map { row in
-                JobRow(
-                    videoID: row["video_id"], status: row["status"], localState: row["local_state"], phase: row["phase"],
-                    terminal: row["terminal"], progress: row["progress"], polls: row["polls"], snapshots: row["snapshots"],
-                    newestStatus: row["newest_status"], newestProgress: row["newest_progress"])
-            }
-            let snapshotRows = try Row.fetchAll(db, sql: "SELECT * FROM snapshot ORDER BY id").map(\.description)
-            return (integrity, violations, requestIDs, jobs, snapshotRows)
+        } else {
+            (integrity, foreignKeyViolations) = (["ok"], 0)  // PostgreSQL checks pages and foreign keys itself
         }
+        requestIDs = [:]
+        for row in try TestBackend.rows(path, "SELECT request_id, count(*) AS n FROM snapshot WHERE request_id IS NOT NULL GROUP BY request_id") {
+            requestIDs[row["request_id"]] = row["n"]
+        }
+        let newest = """
+            FROM snapshot s WHERE s.job_id = job.id AND s.http_status BETWEEN 200 AND 299 AND s.status IS NOT NULL
+            ORDER BY s.polled_at DESC, s.id DESC LIMIT 1
+            """
+        jobs = try TestBackend.rows(path, """
+            SELECT video_id, status, local_state, phase, terminal, progress, polls,
+                (SELECT count(*) FROM snapshot s WHERE s.job_id = job.id) AS snapshots,
+                (SELECT s.status \(newest)) AS newest_status,
+                (SELECT s.progress \(newest)) AS newest_progress
+            FROM job ORDER BY id
+            """
+        ).map { row in
+            JobRow(
+                videoID: row["video_id"], status: row["status"], localState: row["local_state"], phase: row["phase"],
+                terminal: row["terminal"], progress: row["progress"], polls: row["polls"], snapshots: row["snapshots"],
+                newestStatus: row["newest_status"], newestProgress: row["newest_progress"])
+        }
+        snapshotRows = try TestBackend.rows(path, "SELECT * FROM snapshot ORDER BY id").map(\.description)
     }
 
     /// Reads a copy of the database file and its write-ahead log as they are now, leaving the originals untouched, so

@@ -12,7 +12,7 @@ import VideoSimulator
 struct LocalInputTests {
     static let key = "sk-local-\(UUID().uuidString)"
 
-    @Test("a garbage database file: every command exits 74 with one line and leaves the file as it was")
+    @Test("a garbage database file: every command exits 74 with one line and leaves the file as it was", .enabled(if: TestBackend.isSQLite, "a file"))
     func garbageDatabase() async throws {
         let bench = try await Bench()
         defer { bench.runner.remove() }
@@ -31,7 +31,7 @@ struct LocalInputTests {
         await bench.simulator.stop()
     }
 
-    @Test("a database in a folder that cannot be written: 73 for a new one, 73 or 74 for an existing one, one line each")
+    @Test("a database in a folder that cannot be written: 73 for a new one, 73 or 74 for an existing one, one line each", .enabled(if: TestBackend.isSQLite, "a file"))
     func readOnlyFolder() async throws {
         let bench = try await Bench()
         defer { bench.runner.remove() }
@@ -77,7 +77,7 @@ struct LocalInputTests {
         await bench.simulator.stop()
     }
 
-    @Test("a database written by a newer soratrack: exit 78 with one line, file bytes unchanged")
+    @Test("a database written by a newer soratrack: exit 78 with one line, file bytes unchanged", .enabled(if: TestBackend.isSQLite, "a file"))
     func newerSchema() async throws {
         let bench = try await Bench()
         defer { bench.runner.remove() }
@@ -100,7 +100,7 @@ struct LocalInputTests {
         await bench.simulator.stop()
     }
 
-    @Test("disk full during a sync: exit 74 with one line, a sound file, every earlier snapshot intact")
+    @Test("disk full during a sync: exit 74 with one line, a sound file, every earlier snapshot intact", .enabled(if: TestBackend.isSQLite, "a file"))
     func diskFull() async throws {
         let bench = try await Bench()
         defer { bench.runner.remove() }
@@ -139,7 +139,7 @@ struct LocalInputTests {
         let bench = try await Bench()
         defer { bench.runner.remove() }
         #expect(try await bench.runner.run(["track", "--no-poll", "video_keep"] + bench.flags).status == 0)
-        let before = try Data(contentsOf: URL(fileURLWithPath: bench.database))
+        let before = try TestBackend.storedBytes(bench.database)
 
         let binary = bench.runner.path("binary.txt")
         try Data("video_ok\n".utf8 + [0xFF, 0xFE, 0x20, 0x62, 0x61, 0x64, 0x0A]).write(to: URL(fileURLWithPath: binary))
@@ -154,8 +154,8 @@ struct LocalInputTests {
             #expect(result.stderr.utf8.count < 1000, "the message quotes the whole line")
             expectOneLine(result, file)
         }
-        #expect(try Data(contentsOf: URL(fileURLWithPath: bench.database)) == before)
-        #expect(try JobDatabase(path: bench.database).jobs().map(\.videoID) == ["video_keep"])
+        #expect(try TestBackend.storedBytes(bench.database) == before)
+        #expect(try TestBackend.open(bench.database).jobs().map(\.videoID) == ["video_keep"])
         #expect(bench.simulator.requests().isEmpty)
         await bench.simulator.stop()
     }
@@ -165,7 +165,7 @@ struct LocalInputTests {
         let bench = try await Bench()
         defer { bench.runner.remove() }
         #expect(try await bench.runner.run(["track", "--no-poll", "video_keep"] + bench.flags).status == 0)
-        let before = try Data(contentsOf: URL(fileURLWithPath: bench.database))
+        let before = try TestBackend.storedBytes(bench.database)
         let bad = ["a b", "..", ".", "tab\there", "vidéo", "", "has space"]
 
         let arguments = try await bench.runner.run(["track", "video_ok"] + bad + bench.flags)
@@ -189,8 +189,8 @@ struct LocalInputTests {
         #expect(untrack.status == 65)
         #expect(untrack.stderr.contains("\"a b\""))
 
-        #expect(try Data(contentsOf: URL(fileURLWithPath: bench.database)) == before)
-        let jobs = try JobDatabase(path: bench.database).jobs()
+        #expect(try TestBackend.storedBytes(bench.database) == before)
+        let jobs = try TestBackend.open(bench.database).jobs()
         #expect(jobs.map(\.videoID) == ["video_keep"] && jobs[0].tracking)
         #expect(bench.simulator.requests().isEmpty)
         await bench.simulator.stop()

@@ -55,7 +55,7 @@ struct OpsTests {
         #expect((try FileManager.default.attributesOfItem(atPath: metrics)[.posixPermissions] as? Int) == 0o644)
 
         let (parsed, text) = try parse(file: metrics)
-        let db = try JobDatabase(path: runner.path("jobs.sqlite"))
+        let db = try TestBackend.open(runner.path("jobs.sqlite"))
         for phase in Phase.allCases {
             #expect(parsed.value("soratrack_jobs", ["phase": phase.rawValue]) == Double(try db.jobs().filter { $0.phase == phase }.count))
         }
@@ -101,7 +101,7 @@ struct OpsTests {
         func withoutSize(_ text: String) -> [Substring] { text.split(separator: "\n").filter { !$0.hasPrefix("soratrack_database_size_bytes ") } }
         #expect(withoutSize(text) == withoutSize(printed.stdout))
         #expect(try Exposition.parse(printed.stdout).families.count == parsed.families.count)
-        let jobs = try JobDatabase(path: runner.path("jobs.sqlite")).jobs()
+        let jobs = try TestBackend.open(runner.path("jobs.sqlite")).jobs()
         for model in ["sora-2", "sora-2-pro"] {
             let ofModel = jobs.filter { $0.model == model }
             let failed = ofModel.filter { $0.phase == .failed }.count, finished = ofModel.filter { $0.phase == .completed || $0.phase == .failed }.count
@@ -193,7 +193,7 @@ struct OpsTests {
         }.count
     }
 
-    @Test("prune: --dry-run leaves the file byte for byte, prune removes the expected snapshots and bodies, --vacuum shrinks the file")
+    @Test("prune: --dry-run leaves the file byte for byte, prune removes the expected snapshots and bodies, --vacuum shrinks the file", .enabled(if: TestBackend.isSQLite, "a file and its lock"))
     func prune() async throws {
         let (simulator, runner) = try await setUp()
         defer { runner.remove() }
@@ -207,7 +207,7 @@ struct OpsTests {
         let now = Int(Date().timeIntervalSince1970) + 7200
         let cutoff = Int64(now - 3600) * 1000
         let (expected, snapshotsBefore, bodiesBefore) = try {
-            let db = try JobDatabase(path: path)
+            let db = try TestBackend.open(path)
             let expected = try ids.reduce(0) { $0 + Self.prunable(try db.snapshots(of: VideoID(validating: $1)), cutoff: cutoff) }
             return (expected, try db.counts().snapshots, try db.counts().bodies)
         }()
@@ -224,7 +224,7 @@ struct OpsTests {
         #expect(real.status == 0, "\(real.stderr)")
         #expect(real.stdout.contains("removed \(expected) of \(snapshotsBefore) snapshots"), "\(real.stdout)")
         try {
-            let db = try JobDatabase(path: path)
+            let db = try TestBackend.open(path)
             #expect(try db.counts().snapshots == snapshotsBefore - expected)
             #expect(try db.counts().bodies < bodiesBefore)
             #expect(try db.jobs().allSatisfy { $0.polls == 10 })  // every attempt still counted
@@ -239,7 +239,7 @@ struct OpsTests {
         await simulator.stop()
     }
 
-    @Test("while a sync holds the lock: prune exits 75 at once; a second sync exits 75 without pinging or writing metrics")
+    @Test("while a sync holds the lock: prune exits 75 at once; a second sync exits 75 without pinging or writing metrics", .enabled(if: TestBackend.isSQLite, "a file and its lock"))
     func pruneIsLockedOut() async throws {
         let (simulator, runner) = try await setUp(latency: .milliseconds(400))
         let listener = try HeartbeatListener()

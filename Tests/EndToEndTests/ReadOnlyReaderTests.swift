@@ -9,7 +9,7 @@ import VideoAPI
 /// `jobs`, `show`, the reports, the exports and `metrics` on a history this user cannot write (a team's shared
 /// database): they read it, and change nothing on disk. As root (which ignores permissions) the commands run as
 /// uid 65534 through `setpriv`.
-@Suite("read-only readers end to end", .serialized)
+@Suite("read-only readers end to end", .serialized, .enabled(if: TestBackend.isSQLite, "SQLite's files"))
 struct ReadOnlyReaderTests {
     /// Who may write what, and whether the -wal and -shm a sync leaves are beside the database.
     struct Case: Sendable, CustomTestStringConvertible {

@@ -26,16 +26,12 @@ struct SubmitTests {
             try await runner.run(arguments + flags)
         }
 
-        func db() throws -> JobDatabase { try JobDatabase(path: database) }
+        func db() throws -> any HistoryStore { try TestBackend.open(database) }
 
         /// The `sync_run` rows as (command, jobs, exit_code).
         func runs() throws -> [(command: String, jobs: Int, exitCode: Int32?)] {
-            let queue = try DatabaseQueue(path: database)
-            defer { try? queue.close() }
-            return try queue.read { db in
-                try Row.fetchAll(db, sql: "SELECT command, jobs, exit_code FROM sync_run ORDER BY id").map {
-                    (command: $0["command"], jobs: $0["jobs"], exitCode: $0["exit_code"])
-                }
+            try TestBackend.rows(database, "SELECT command, jobs, exit_code FROM sync_run ORDER BY id").map {
+                (command: $0["command"], jobs: $0["jobs"], exitCode: $0["exit_code"])
             }
         }
     }
@@ -368,10 +364,7 @@ struct SubmitTests {
             #expect(rejected.status == 77)
             outputs += rejected.stdout + rejected.stderr
             #expect(!outputs.contains(Self.key))
-            for file in try FileManager.default.contentsOfDirectory(atPath: bench.runner.folder) where file.hasPrefix("jobs.sqlite") {
-                let bytes = try Data(contentsOf: URL(fileURLWithPath: bench.runner.path(file)))
-                #expect(bytes.range(of: Data(Self.key.utf8)) == nil, "key found in \(file)")
-            }
+            #expect(try TestBackend.storedBytes(bench.database).range(of: Data(Self.key.utf8)) == nil, "key in the history")
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import JobStore
 import Migrations
+import TestSupport
 import Testing
 import VideoModel
 
@@ -11,8 +12,8 @@ struct DownloadRecordingTests {
     static let completed = 1_773_297_100
 
     /// A database tracking `video_done` (completed, expires at completed + 3600) and `video_running`.
-    func database(_ folder: TemporaryFolder) throws -> JobDatabase {
-        let db = try JobDatabase(path: folder.file("jobs.sqlite"))
+    func database(_ folder: TemporaryFolder) throws -> any HistoryStore {
+        let db = try TestBackend.open(folder.file("jobs.sqlite"))
         try db.record(Poll.ok("video_done", Poll.video("video_done", status: "completed", progress: 100, completed: Self.completed)), runID: nil)
         try db.record(Poll.ok("video_running", Poll.video("video_running", status: "in_progress", progress: 20)), runID: nil)
         return db
@@ -136,7 +137,7 @@ struct DownloadRecordingTests {
     }
 }
 
-@Suite("Migrating to the download schema")
+@Suite("Migrating to the download schema", .enabled(if: TestBackend.isSQLite, "SQLite's own behaviour"))
 struct DownloadMigrationTests {
     @Test("a database made by schema 1 gets the download table and keeps every job, snapshot and body")
     func upgradesSchema1() throws {

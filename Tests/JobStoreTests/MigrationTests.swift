@@ -2,9 +2,10 @@ import Foundation
 import GRDB
 import JobStore
 import Migrations
+import TestSupport
 import Testing
 
-@Suite("Opening the database")
+@Suite("Opening the database", .enabled(if: TestBackend.isSQLite, "SQLite's own behaviour"))
 struct MigrationTests {
     @Test("a new database gets every migration, its parent folders, and mode 0600")
     func createsNewDatabase() throws {

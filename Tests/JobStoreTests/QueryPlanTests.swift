@@ -1,12 +1,13 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 @testable import JobStore
 
 /// The queries that run on every sync, poll or report must find their rows through an index, never a
 /// table scan, whatever later migrations do to the schema (the plans are in docs/schema.md, Indexes and query plans).
-@Suite("Query plans")
+@Suite("Query plans", .enabled(if: TestBackend.isSQLite, "SQLite's own behaviour"))
 struct QueryPlanTests {
     static let plans: [(query: String, sql: String, index: String)] = [
         ("sync: the open jobs", "SELECT video_id, next_poll_at FROM job WHERE tracking = 1 AND terminal = 0 ORDER BY id", "job_open"),

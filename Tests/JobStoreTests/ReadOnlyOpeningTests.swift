@@ -2,12 +2,13 @@ import Foundation
 import GRDB
 import JobStore
 import Migrations
+import TestSupport
 import Testing
 
 /// `JobDatabase.openReadOnly`, what `jobs`, `show`, reports, exports and `metrics` open: one read-only connection that
 /// reads every commit, never migrates, and leaves the folder as it found it. These tests need no permissions: they
 /// check that the opening itself creates and changes nothing (the permission cases run as another user end to end).
-@Suite("Opening the database read-only")
+@Suite("Opening the database read-only", .enabled(if: TestBackend.isSQLite, "SQLite's own behaviour"))
 struct ReadOnlyOpeningTests {
     @Test("with its -wal and -shm: reads the commits still in the -wal, creates no file, leaves the database and -wal byte for byte")
     func readsWALWithoutWriting() throws {

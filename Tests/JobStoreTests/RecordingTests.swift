@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import JobStore
+import TestSupport
 import Testing
 import VideoModel
 
@@ -8,7 +9,7 @@ import VideoModel
 struct RecordingTests {
     let folder = TemporaryFolder()
 
-    func database() throws -> JobDatabase { try JobDatabase(path: folder.file("jobs.sqlite")) }
+    func database() throws -> any HistoryStore { try TestBackend.open(folder.file("jobs.sqlite")) }
 
     @Test("a successful poll becomes a snapshot and the job's latest state")
     func successfulPoll() throws {

@@ -1,11 +1,12 @@
 import Foundation
 import JobStore
 import Reports
+import TestSupport
 import Testing
 
 @Suite("export jobs|snapshots")
 struct ExportTests {
-    func export(_ kind: HistoryExport.Kind, _ format: OutputFormat, window: CreatedWindow = .all, from database: JobDatabase) throws -> String {
+    func export(_ kind: HistoryExport.Kind, _ format: OutputFormat, window: CreatedWindow = .all, from database: any HistoryStore) throws -> String {
         let sink = OutputSink.memory()
         let writer = try makeRowWriter(format, columns: kind.columns, sink: sink)
         try HistoryExport(kind: kind, window: window).write(from: database, to: writer)
@@ -113,9 +114,9 @@ struct ExportTests {
     func readsDuringWrite() async throws {
         let folder = TemporaryFolder()
         defer { folder.remove() }
-        let writer = try JobDatabase(path: folder.file("jobs.sqlite"))
+        let writer = try TestBackend.open(folder.file("jobs.sqlite"))
         try ReportFixture.build(writer)
-        let reader = try JobDatabase(path: folder.file("jobs.sqlite"))
+        let reader = try TestBackend.open(folder.file("jobs.sqlite"))
         // A long write: many polls in one transaction, while the reader reports.
         let bodies = (0..<3000).map { Poll.body("w\($0)", status: "queued", created: ReportFixture.dayB + 10) }
         async let written: Void = { _ = try writer.record(bodies.map { Poll.ok($0, at: ReportFixture.dayB + 20) }, runID: nil) }()

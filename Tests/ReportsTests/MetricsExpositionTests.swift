@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import JobStore
 import Reports
 import Testing
@@ -64,15 +63,8 @@ struct MetricsExpositionTests {
         try withDatabase { database, folder in
             try ReportFixture.build(database)
             // c3 (expires now+1) has its video downloaded; c1 (expired) only a failed download attempt.
-            let queue = try DatabaseQueue(path: folder.file("jobs.sqlite"))
-            try queue.write { db in
-                for (video, ok) in [("c3", 1), ("c1", 0)] {
-                    try db.execute(
-                        sql: "INSERT INTO download (job_id, variant, attempted_at, ok) SELECT id, 'video', 0, ? FROM job WHERE video_id = ?",
-                        arguments: [ok, video])
-                }
-            }
-            try queue.close()
+            try ReportFixture.download("c3", database)
+            try ReportFixture.failedDownload("c1", database)
             let parsed = try Exposition.parse(try MetricsExposition(database: database, now: Self.now, window: .seconds(2 * 86400)).text)
             let phases = Dictionary(uniqueKeysWithValues: parsed.samples("soratrack_jobs").map { ($0.labels["phase"] ?? "", $0.value) })
             #expect(phases == ["queued": 1, "running": 1, "completed": 5, "failed": 3, "unknown": 1, "abandoned": 1, "not_found": 1])

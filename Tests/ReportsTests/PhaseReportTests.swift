@@ -2,6 +2,7 @@ import Foundation
 import JobStore
 import VideoAPI
 import Reports
+import TestSupport
 import Testing
 
 /// A history whose phase figures are worked out by hand. T = `ReportFixture.dayA`; polls at T+s; now = T+4000.
@@ -23,7 +24,7 @@ struct PhaseReportTests {
     static let t = ReportFixture.dayA
     static let now = t + 4000
 
-    static func build(_ database: JobDatabase) throws {
+    static func build(_ database: any HistoryStore) throws {
         let t = Self.t
         func poll(_ id: String, _ status: String, at: Int64, created: Int64, model: String = "sora-2", completed: Int64? = nil,
                   expires: Int64? = nil, progress: Int = 0) throws {

@@ -28,7 +28,7 @@ enum ReportFixture {
     static let now: Int64 = dayB + 5000
 
     /// Builds the history in `database`.
-    static func build(_ database: JobDatabase) throws {
+    static func build(_ database: any HistoryStore) throws {
         let a = dayA, b = dayB, polled = dayB + 86400
         // The abandoned job is polled long before the others, so only it is old enough to be given up.
         try database.record(Poll.ok(Poll.body("a1", status: "in_progress", created: a - 5 * 86400), at: a - 5 * 86400 + 10), runID: nil)
@@ -55,7 +55,7 @@ enum ReportFixture {
     }
 
     /// Records a successful video download of `id` (the file itself is not needed by reports).
-    static func download(_ id: String, _ database: JobDatabase, at: Int64 = dayB + 4000) throws {
+    static func download(_ id: String, _ database: any HistoryStore, at: Int64 = dayB + 4000) throws {
         let date = Date(timeIntervalSince1970: Double(at))
         try database.recordDownload(DownloadAttempt(
             videoID: Poll.id(id), variant: .video, attempt: 0, startedAt: date, finishedAt: date, httpStatus: 200,
@@ -63,7 +63,7 @@ enum ReportFixture {
     }
 
     /// Records a failed video download of `id`: a JSON error body with HTTP 200.
-    static func failedDownload(_ id: String, _ database: JobDatabase, at: Int64 = dayB + 4000) throws {
+    static func failedDownload(_ id: String, _ database: any HistoryStore, at: Int64 = dayB + 4000) throws {
         let date = Date(timeIntervalSince1970: Double(at))
         try database.recordDownload(DownloadAttempt(
             videoID: Poll.id(id), variant: .video, attempt: 0, startedAt: date, finishedAt: date, httpStatus: 200,

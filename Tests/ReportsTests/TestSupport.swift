@@ -1,5 +1,6 @@
 import Foundation
 import JobStore
+import TestSupport
 import Reports
 import VideoAPI
 
@@ -131,10 +132,10 @@ enum RFC4180 {
 }
 
 /// Runs `body` with a fresh database in a temporary folder.
-func withDatabase<T>(_ body: (JobDatabase, TemporaryFolder) throws -> T) throws -> T {
+func withDatabase<T>(_ body: (any HistoryStore, TemporaryFolder) throws -> T) throws -> T {
     let folder = TemporaryFolder()
     defer { folder.remove() }
-    let database = try JobDatabase(path: folder.file("jobs.sqlite"))
+    let database = try TestBackend.open(folder.file("jobs.sqlite"))
     return try body(database, folder)
 }
 

@@ -57,9 +57,9 @@ struct DownloaderTests {
         }
     }
 
-    func setUp(_ server: ContentServer) throws -> (JobDatabase, Downloader) {
+    func setUp(_ server: ContentServer) throws -> (any HistoryStore, Downloader) {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let db = try JobDatabase(path: path)
+        let db = try TestBackend.open(path)
         for (id, status, completed) in [
             ("video_done", "completed", Self.completedAt), ("video_also", "completed", Self.completedAt + 60),
             ("video_old", "completed", Self.completedAt - 7200), ("video_busy", "in_progress", nil),
@@ -215,7 +215,7 @@ struct DownloaderTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try Data("file".utf8).write(to: URL(fileURLWithPath: folder + "/plain"))
-        let db = try JobDatabase(path: path)
+        let db = try TestBackend.open(path)
         let client = VideoAPIClient(baseURL: URL(string: "https://api.example.test/v1")!, apiKey: "k", transport: ContentServer().transport)
         #expect(throws: DownloadError.self) { _ = try Downloader(database: db, client: client, folder: folder + "/plain/videos") }
         #expect(throws: DownloadError.cannotCreateFolder(path: folder + "/plain", reason: "a file of that name is in the way")) {

@@ -1,6 +1,7 @@
 import Foundation
 import JobStore
 import SyncEngine
+import TestSupport
 import Testing
 import VideoAPI
 
@@ -12,7 +13,7 @@ struct OutageTests: TemporaryDatabaseSuite {
     static let ids = (1...50).map { "video_\($0)" }
 
     /// Checks that the jobs no request was sent for have no snapshot and are still open, and returns how many there are.
-    func untouched(_ db: JobDatabase, _ api: ScriptedAPI) throws -> Int {
+    func untouched(_ db: any HistoryStore, _ api: ScriptedAPI) throws -> Int {
         let asked = Set(api.requests.map { String($0.split(separator: "/").last ?? "") })
         var count = 0
         for id in Self.ids where !asked.contains(id) {

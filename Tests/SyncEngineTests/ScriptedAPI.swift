@@ -44,6 +44,15 @@ final class ScriptedAPI: Sendable {
     /// Each request moves the fake clock by this much.
     func setRequestCost(_ cost: Duration) { state.withLock { $0.requestCost = cost } }
 
+    private static func interval(_ duration: Duration) -> TimeInterval {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// Moves the fake clock on by `duration` (the time between two runs).
+    func advance(_ duration: Duration) {
+        state.withLock { $0.now = $0.now.addingTimeInterval(Self.interval(duration)) }
+    }
+
     var clock: APIClock {
         APIClock(
             now: { [self] in self.state.withLock { $0.now } },
@@ -51,7 +60,7 @@ final class ScriptedAPI: Sendable {
                 try Task.checkCancellation()
                 self.state.withLock {
                     $0.sleeps.append(duration)
-                    $0.now = $0.now.addingTimeInterval(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+                    $0.now = $0.now.addingTimeInterval(Self.interval(duration))
                 }
             })
     }
@@ -65,7 +74,7 @@ final class ScriptedAPI: Sendable {
                 $0.inFlight += 1
                 $0.maxInFlight = max($0.maxInFlight, $0.inFlight)
                 let cost = $0.requestCost
-                $0.now = $0.now.addingTimeInterval(Double(cost.components.seconds) + Double(cost.components.attoseconds) / 1e18)
+                $0.now = $0.now.addingTimeInterval(Self.interval(cost))
                 $0.counter += 1
                 var answer = $0.fallback?(id) ?? .json(404, #"{"error":{"message":"not found","type":"invalid_request_error","param":null,"code":null}}"#)
                 if var queue = $0.scripts[id], !queue.isEmpty {

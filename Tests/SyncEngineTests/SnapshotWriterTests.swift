@@ -1,5 +1,6 @@
 import Foundation
 import JobStore
+import TestSupport
 import Testing
 import VideoAPI
 
@@ -16,7 +17,7 @@ struct SnapshotWriterTests {
     @Test("attempts recorded from many tasks at once are each stored exactly once, and each caller gets its own result")
     func concurrentRecordsLandOnce() async throws {
         defer { cleanUp() }
-        let db = try JobDatabase(path: path)
+        let db = try TestBackend.open(path)
         let ids = try (0..<200).map { try VideoID(validating: "video_\($0)") }
         _ = try db.track(ids, label: nil, at: Date(timeIntervalSince1970: 1_773_300_000))
         let writer = SnapshotWriter(database: db, runID: nil)

@@ -1,5 +1,6 @@
 import Foundation
 import JobStore
+import TestSupport
 import VideoAPI
 
 /// A suite whose tests each use a fresh database file at `path`, tracked ids in it, removed afterwards.
@@ -10,8 +11,8 @@ protocol TemporaryDatabaseSuite {
 
 extension TemporaryDatabaseSuite {
     /// Opens the database at `path` with `ids` tracked.
-    func database(tracking ids: [String]) throws -> JobDatabase {
-        let db = try JobDatabase(path: path)
+    func database(tracking ids: [String]) throws -> any HistoryStore {
+        let db = try TestBackend.open(path)
         _ = try db.track(ids.map { try VideoID(validating: $0) }, label: nil, at: Date(timeIntervalSince1970: 1_773_300_000))
         return db
     }

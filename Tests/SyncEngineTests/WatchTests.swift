@@ -2,6 +2,7 @@ import Foundation
 import JobStore
 import Synchronization
 import SyncEngine
+import TestSupport
 import Testing
 import VideoAPI
 
@@ -13,8 +14,8 @@ struct WatchTests {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
-    func database(tracking ids: [String]) throws -> JobDatabase {
-        let db = try JobDatabase(path: path)
+    func database(tracking ids: [String]) throws -> any HistoryStore {
+        let db = try TestBackend.open(path)
         _ = try db.track(ids.map { try VideoID(validating: $0) }, label: nil, at: Date(timeIntervalSince1970: 1_773_300_000))
         return db
     }
@@ -65,7 +66,7 @@ struct WatchTests {
     func picksUpNewJobs() async throws {
         defer { cleanUp() }
         let db = try database(tracking: ["video_a"])
-        let other = try JobDatabase(path: path)
+        let other = try TestBackend.open(path)
         let stop = StopSignal()
         let api = ScriptedAPI { id in
             if id == "video_a" {

@@ -50,7 +50,7 @@ public struct CommandRunner: Sendable {
             return "no executable at \(binary.path): run swift build --build-tests"
         }
         let products = binary.deletingLastPathComponent()
-        let modules = ["soratrack", "VideoAPI", "JobStore", "SyncEngine", "Reports", "VideoSimulator", "Demo", "Migrations"]
+        let modules = ["soratrack", "VideoAPI", "JobStore", "PostgresStore", "SyncEngine", "Reports", "VideoSimulator", "Demo", "Migrations"]
         for module in modules {
             let folder = products.appendingPathComponent(module + ".build")
             for name in (try? files.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasSuffix(".o") {
@@ -77,7 +77,7 @@ public struct CommandRunner: Sendable {
     ) throws -> RunningCommand {
         if let staleness = Self.staleness { throw StaleExecutable(description: staleness) }
         let process = Process()
-        let words = launcher + [Self.executable.path] + arguments
+        let words = launcher + [Self.executable.path] + (try Self.onBackend(arguments))
         process.executableURL = URL(fileURLWithPath: words[0])
         process.arguments = Array(words.dropFirst())
         process.environment = environment.merging(extra) { _, new in new }
@@ -102,6 +102,17 @@ public struct CommandRunner: Sendable {
         }
         try process.run()
         return RunningCommand(process: process, exits: exits, outPath: outPath, errPath: errPath)
+    }
+
+    /// `arguments` with each `--db PATH` naming this pass's history for PATH (`TestBackend.location`): the path
+    /// itself on SQLite, a PostgreSQL URL on the PostgreSQL pass.
+    static func onBackend(_ arguments: [String]) throws -> [String] {
+        guard TestBackend.current == .postgres else { return arguments }
+        var mapped = arguments
+        for index in mapped.indices.dropFirst() where mapped[index - 1] == "--db" && mapped[index].hasPrefix("/") {
+            mapped[index] = try TestBackend.location(mapped[index])
+        }
+        return mapped
     }
 
     /// Runs `soratrack ARGS` to the end.

@@ -29,11 +29,16 @@ public enum TestPostgres {
     /// Runs `sql` through `psql` on `url` and returns its unaligned, tuples-only output.
     @discardableResult
     public static func psql(_ url: String, _ sql: String) throws -> String {
-        let process = Process()
-        let bin = ProcessInfo.processInfo.environment["SORATRACK_TEST_POSTGRES_BIN"].map { $0 + "/psql" } ?? "/usr/bin/psql"
-        process.executableURL = URL(fileURLWithPath: FileManager.default.isExecutableFile(atPath: bin) ? bin : "/usr/bin/psql")
         // psql takes the URL without soratrack's parameters it also knows (sslmode is a libpq one).
-        process.arguments = ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql]
+        try run("psql", ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql])
+    }
+
+    /// Runs one of the server's client programs (`psql`, `pg_dump`) and returns its output, trimmed.
+    public static func run(_ program: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        let bin = ProcessInfo.processInfo.environment["SORATRACK_TEST_POSTGRES_BIN"].map { $0 + "/" + program } ?? "/usr/bin/" + program
+        process.executableURL = URL(fileURLWithPath: FileManager.default.isExecutableFile(atPath: bin) ? bin : "/usr/bin/" + program)
+        process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -42,7 +47,7 @@ public enum TestPostgres {
         let errors = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw Failure(description: "psql failed: \(String(decoding: errors, as: UTF8.self))")
+            throw Failure(description: "\(program) failed: \(String(decoding: errors, as: UTF8.self))")
         }
         return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }

@@ -41,6 +41,10 @@ struct DemoCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...5000).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 5000") }
+        if let db, db.contains("://") {
+            throw ValidationError(
+                "demo keeps its history in an SQLite file: give --db a path (soratrack copy --from PATH --to URL moves it afterwards)")
+        }
     }
 
     func run() async throws {
