@@ -41,7 +41,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...5000).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 5000") }
-        if let db, db.contains("://") {
+        if let db, DatabaseOptions.url(in: db) != nil {
             throw ValidationError(
                 "demo keeps its history in an SQLite file: give --db a path (soratrack copy --from PATH --to URL moves it afterwards)")
         }
